@@ -1,0 +1,55 @@
+"""The registry of diagnostic codes.
+
+Codes are stable: once published a code keeps its meaning forever, and a
+retired code is never reused.  ``E`` codes are compile errors, ``W`` codes
+warnings, ``V`` codes verification failures (spec sections 8 and 9).  Each code
+has a page under ``aura_core/explanations/`` printed by ``aura explain``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CODES", "is_known"]
+
+#: code -> one-line title.  Add new codes at the end of their series.
+CODES: dict[str, str] = {
+    # Reading and lexing
+    "E0001": "syntax error",
+    "E0002": "unexpected indent",
+    "E0003": "tab in indentation",
+    "E0004": "unterminated string literal",
+    "E0005": "invalid escape sequence",
+    "E0006": "integer literal out of range for its type",
+    "E0007": "chained comparison",
+    "E0008": "source file is not valid UTF-8",
+    "E0009": "dedent does not match any outer indentation level",
+    "E0010": "block on the same line as its header",
+    "E0011": "contract or loop clause after a statement",
+    "E0012": "loop clauses written both in the loop head and in its body",
+    "E0013": "unexpected character",
+    "E0014": "nesting too deep",
+    "E0015": "invalid numeric literal",
+    "E0016": "invalid combination or order of modifiers",
+    "E0017": "cell body missing or not allowed",
+    "E0018": "clause not allowed here",
+    "E0019": "cannot read source file",
+    "E0020": "invalid interpolation in string literal",
+    # Verification (spec section 8)
+    "V0001": "precondition might not hold",
+    "V0002": "postcondition might not hold",
+    "V0003": "assertion might not hold",
+    "V0004": "loop invariant might not hold on entry",
+    "V0005": "loop invariant might not be preserved",
+    "V0006": "termination measure might not decrease",
+    "V0007": "arithmetic might overflow",
+    "V0008": "division by zero or shift out of range",
+    "V0009": "index out of range or missing map key",
+    "V0010": "refinement predicate might not hold",
+    "V0011": "unwrap of None or Err",
+    "V0012": "lemma postcondition might not follow",
+    # Warnings
+    "W0006": "while loop without a decreases clause",
+}
+
+
+def is_known(code: str) -> bool:
+    return code in CODES
