@@ -2,8 +2,8 @@
 
 The builder runs *inline* with the LALR parser (lark calls a method as each rule
 is reduced), so no parse tree is ever materialised and deep inputs never recurse.
-Everything a single parse needs -- the offset of the text being parsed inside
-its file, the diagnostics found so far -- lives in a :class:`BuildSession`
+Everything a single parse needs -- the diagnostics found so far, the way
+back to the parser for interpolations -- lives in a :class:`BuildSession`
 that the parser driver installs for the duration of one parse.
 """
 
@@ -15,8 +15,9 @@ from typing import Any, cast
 
 from aura_core import ast
 from aura_core.source import Span
-from lark import Token, Transformer
+from lark import Transformer
 
+from aura_parse.lexer import Token
 from aura_parse.literals import (
     INT_RANGES,
     LiteralError,
@@ -43,10 +44,9 @@ class BuildIssue:
 
 @dataclass
 class BuildSession:
-    """Per-parse state: where the parsed text starts, and what went wrong."""
+    """Per-parse state: how to parse an interpolation, and what went wrong."""
 
-    base: int
-    parse_interpolation: Callable[[str, int], ast.Expr | None]
+    parse_interpolation: Callable[[int, int], ast.Expr | None]
     issues: list[BuildIssue] = field(default_factory=list)
     #: Suffixed integer literals not (yet) seen under a unary minus.
     pending_ints: dict[int, ast.IntLit] = field(default_factory=dict)
@@ -95,7 +95,7 @@ def _has(children: Sequence[Any], type_: str) -> bool:
 
 
 def _names(children: Sequence[Any]) -> list[str]:
-    return [str(c) for c in children if isinstance(c, Token) and c.type == "NAME"]
+    return [c.value for c in children if isinstance(c, Token) and c.type == "NAME"]
 
 
 class AstBuilder(Transformer[Token, Any]):
@@ -116,24 +116,22 @@ class AstBuilder(Transformer[Token, Any]):
         last = next(c for c in reversed(children) if _has_position(c))
         return Span(self._start(first), self._end(last))
 
-    def _start(self, c: Any) -> int:
-        if isinstance(c, Token):
-            return self.s.base + cast(int, c.start_pos)
-        return cast(int, c.span.start)
+    @staticmethod
+    def _start(c: Any) -> int:
+        return cast(int, c.start_pos if isinstance(c, Token) else c.span.start)
 
-    def _end(self, c: Any) -> int:
-        if isinstance(c, Token):
-            return self.s.base + cast(int, c.end_pos)
-        return cast(int, c.span.end)
+    @staticmethod
+    def _end(c: Any) -> int:
+        return cast(int, c.end_pos if isinstance(c, Token) else c.span.end)
 
-    def _tok_span(self, t: Token) -> Span:
-        return Span(self.s.base + cast(int, t.start_pos), self.s.base + cast(int, t.end_pos))
+    @staticmethod
+    def _tok_span(t: Token) -> Span:
+        return Span(t.start_pos, t.end_pos)
 
     # --------------------------------------------------------- declarations
     def module(self, c: list[Any]) -> ast.Module:
         decls = tuple(_nodes(c))
-        span = Span(decls[0].span.start, decls[-1].span.end) if decls else Span(self.s.base,
-                                                                                 self.s.base)
+        span = Span(decls[0].span.start, decls[-1].span.end) if decls else Span(0, 0)
         return ast.Module(decls, span=span)
 
     def interpolation(self, c: list[Any]) -> ast.Expr:
@@ -182,7 +180,7 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.VariantField(names[0] if names else None, _nodes(c)[0], span=self._span(c))
 
     def cell_kind(self, c: list[Any]) -> str:
-        return str(c[0])
+        return c[0].value
 
     def param(self, c: list[Any]) -> ast.Param:
         nodes = _nodes(c)
@@ -297,7 +295,7 @@ class AstBuilder(Transformer[Token, Any]):
 
     def assign_stmt(self, c: list[Any]) -> ast.Assign:
         target, op, value = c
-        return ast.Assign(target, cast(ast.AssignOp, str(op)), value, span=self._span(c))
+        return ast.Assign(target, cast(ast.AssignOp, op.value), value, span=self._span(c))
 
     def expr_stmt(self, c: list[Any]) -> ast.ExprStmt:
         return ast.ExprStmt(c[0], span=self._span(c))
@@ -366,7 +364,7 @@ class AstBuilder(Transformer[Token, Any]):
 
     # -------------------------------------------------------------- patterns
     def name_pattern(self, c: list[Any]) -> ast.Pattern:
-        name = str(c[0])
+        name = c[0].value
         if name == "_":
             return ast.WildcardPattern(span=self._span(c))
         return ast.NamePattern(name, span=self._span(c))
@@ -399,14 +397,14 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.Quantifier(kind, tuple(nodes[:-1]), nodes[-1], span=self._span(c))
 
     def range_binder(self, c: list[Any]) -> ast.RangeBinder:
-        return ast.RangeBinder(str(c[0]), _nodes(c)[0], span=self._span(c))
+        return ast.RangeBinder(c[0].value, _nodes(c)[0], span=self._span(c))
 
     def type_binder(self, c: list[Any]) -> ast.TypeBinder:
-        return ast.TypeBinder(str(c[0]), _nodes(c)[0], span=self._span(c))
+        return ast.TypeBinder(c[0].value, _nodes(c)[0], span=self._span(c))
 
     def binary(self, c: list[Any]) -> ast.Binary:
         left, op, right = c
-        return ast.Binary(cast(ast.BinaryOp, str(op)), left, right, span=self._span(c))
+        return ast.Binary(cast(ast.BinaryOp, op.value), left, right, span=self._span(c))
 
     def conditional(self, c: list[Any]) -> ast.Conditional:
         then, _if, cond, _else, otherwise = c
@@ -414,9 +412,9 @@ class AstBuilder(Transformer[Token, Any]):
 
     def unary(self, c: list[Any]) -> ast.Unary:
         op, operand = c
-        if str(op) == "-" and isinstance(operand, ast.IntLit):
+        if op.value == "-" and isinstance(operand, ast.IntLit):
             return self._negate(op, operand)
-        return ast.Unary(cast(ast.UnaryOp, str(op)), operand, span=self._span(c))
+        return ast.Unary(cast(ast.UnaryOp, op.value), operand, span=self._span(c))
 
     def _negate(self, op: Token, lit: ast.IntLit) -> ast.Unary:
         """``-literal``: folded for range checking (spec section 1)."""
@@ -426,7 +424,7 @@ class AstBuilder(Transformer[Token, Any]):
 
     def cast(self, c: list[Any]) -> ast.Cast:
         expr, _as, name = c
-        target = ast.NamedType((str(name),), (), span=self._tok_span(name))
+        target = ast.NamedType((name.value,), (), span=self._tok_span(name))
         return ast.Cast(expr, target, span=self._span(c))
 
     def field_access(self, c: list[Any]) -> ast.FieldAccess:
@@ -446,7 +444,7 @@ class AstBuilder(Transformer[Token, Any]):
     def int_lit(self, c: list[Any]) -> ast.IntLit | ast.FloatLit:
         tok = c[0]
         span = self._tok_span(tok)
-        parts = split_number(str(tok), is_float=False)
+        parts = split_number(tok.value, is_float=False)
         if parts.suffix == "f64" and parts.text.isdigit():
             return ast.FloatLit(float(parts.text), "f64", parts.text, span=span)
         try:
@@ -467,7 +465,7 @@ class AstBuilder(Transformer[Token, Any]):
     def float_lit(self, c: list[Any]) -> ast.FloatLit:
         tok = c[0]
         span = self._tok_span(tok)
-        parts = split_number(str(tok), is_float=True)
+        parts = split_number(tok.value, is_float=True)
         if parts.suffix not in (None, "f64"):
             self.s.report("E0015", f"invalid suffix `{parts.suffix}` on float literal", span,
                           "the only float suffix is f64")
@@ -480,7 +478,7 @@ class AstBuilder(Transformer[Token, Any]):
     def string_lit(self, c: list[Any]) -> ast.StringLit:
         tok = c[0]
         span = self._tok_span(tok)
-        body = str(tok)[1:-1]
+        body = tok.value[1:-1]
         inner = span.start + 1
         try:
             pieces = scan_string(body)
@@ -491,7 +489,7 @@ class AstBuilder(Transformer[Token, Any]):
         for p in pieces:
             pspan = Span(inner + p.start, inner + p.end)
             if p.interp:
-                expr = self.s.parse_interpolation(p.value, inner + p.start)
+                expr = self.s.parse_interpolation(inner + p.start, inner + p.end)
                 if expr is not None:
                     parts.append(ast.StrInterp(expr, span=pspan))
             else:
@@ -501,7 +499,7 @@ class AstBuilder(Transformer[Token, Any]):
     def bytes_lit(self, c: list[Any]) -> ast.BytesLit:
         tok = c[0]
         span = self._tok_span(tok)
-        body = str(tok)[2:-1]
+        body = tok.value[2:-1]
         try:
             value = decode_bytes(body)
         except LiteralError as e:
@@ -529,7 +527,7 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.VecLit(tuple(_nodes(c)), span=self._span(c))
 
     def name(self, c: list[Any]) -> ast.Name:
-        return ast.Name(str(c[0]), span=self._span(c))
+        return ast.Name(c[0].value, span=self._span(c))
 
     def path(self, c: list[Any]) -> ast.Path:
         return ast.Path(tuple(_names(c)), span=self._span(c))
@@ -554,7 +552,7 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.Arg(_nodes(c)[0], mut=_has(c, "MUT"), span=self._span(c))
 
     def field_init(self, c: list[Any]) -> ast.FieldInit:
-        return ast.FieldInit(str(c[0]), _nodes(c)[0], span=self._span(c))
+        return ast.FieldInit(c[0].value, _nodes(c)[0], span=self._span(c))
 
 
 @dataclass(frozen=True, slots=True)

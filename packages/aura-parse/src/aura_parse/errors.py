@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from aura_parse.lexer import Token
 
-__all__ = ["SyntaxProblem", "describe_error", "describe_terminal"]
+__all__ = [
+    "RESERVED_WORDS",
+    "SyntaxProblem",
+    "describe_bad_character",
+    "describe_terminal",
+    "describe_unexpected_token",
+]
 
-_KEYWORDS = frozenset(
+#: Reserved words of spec section 1 (`ghost` is reserved for a later version).
+RESERVED_WORDS = frozenset(
     "and as assert assume break cell const continue decreases elif else ensures enum exists "
     "extern false for forall ghost if import in invariant lemma match mut not old or pub pure "
     "record requires resource result return test true trusted type unsafe val where "
@@ -42,7 +48,7 @@ _MODIFIERS = frozenset({"PUB", "PURE", "LEMMA", "TEST", "TRUSTED", "EXTERN"})
 
 @dataclass(frozen=True, slots=True)
 class SyntaxProblem:
-    """A syntax error with offsets relative to the parsed text."""
+    """A syntax error with offsets into the file's text."""
 
     code: str
     message: str
@@ -56,20 +62,13 @@ def describe_terminal(name: str) -> str:
         return _WORDS[name]
     if name in _PUNCT:
         return f"`{_PUNCT[name]}`"
-    if name.lower() in _KEYWORDS:
+    if name.lower() in RESERVED_WORDS:
         return f"`{name.lower()}`"
     return name
 
 
-def describe_error(err: UnexpectedInput, text: str) -> SyntaxProblem:
-    if isinstance(err, UnexpectedCharacters):
-        return _unexpected_character(err, text)
-    assert isinstance(err, UnexpectedToken)
-    return _unexpected_token(err, text)
-
-
-def _unexpected_character(err: UnexpectedCharacters, text: str) -> SyntaxProblem:
-    pos = err.pos_in_stream
+def describe_bad_character(text: str, pos: int) -> SyntaxProblem:
+    """No token starts at ``pos``: an unterminated string or a stray character."""
     ch = text[pos]
     if ch == '"':
         end = text.find("\n", pos)
@@ -87,12 +86,10 @@ def _unexpected_character(err: UnexpectedCharacters, text: str) -> SyntaxProblem
     return SyntaxProblem("E0013", f"unexpected character `{shown}`", pos, pos + 1, help)
 
 
-def _unexpected_token(err: UnexpectedToken, text: str) -> SyntaxProblem:
-    tok: Token = err.token
-    expected = set(err.accepts or err.expected)
+def describe_unexpected_token(tok: Token, expected: set[str], text: str) -> SyntaxProblem:
+    """The parser had no action for ``tok``; ``expected`` is what it could take."""
     kind = tok.type
-    start = tok.start_pos if tok.start_pos is not None else len(text)
-    end = tok.end_pos if tok.end_pos is not None else start
+    start, end = tok.start_pos, tok.end_pos
     if kind in ("_NL", "$END", "_DEDENT"):
         start, end = _end_of_line(text, start)
     got = _shown(tok)
@@ -110,11 +107,12 @@ def _unexpected_token(err: UnexpectedToken, text: str) -> SyntaxProblem:
         return problem("E0016", f"modifier `{tok}` is out of order",
                        "write modifiers in the order `[pub] [pure | lemma | test] cell` or "
                        "`[pub] [trusted] extern cell`")
-    if kind != "NAME" and str(tok) in _KEYWORDS and "NAME" in expected:
+    if kind != "NAME" and tok.value in RESERVED_WORDS and "NAME" in expected:
         return problem("E0001", f"`{tok}` is a reserved word and cannot be used as a name",
                        f"choose another name, such as `{tok}_`")
-    if kind == "ASSIGN" and expected & _COMPARISONS:
-        return problem("E0001", "unexpected `=` in an expression", "use `==` to compare")
+    if kind == "ASSIGN":
+        return problem("E0001", "unexpected `=`",
+                       "use `==` to compare; an assignment is a statement of its own")
     if "_COLON" in expected and kind in ("_NL", "$END"):
         return problem("E0001", "expected `:` at the end of this line",
                        "a line that opens a block ends with `:`")
@@ -125,6 +123,8 @@ def _unexpected_token(err: UnexpectedToken, text: str) -> SyntaxProblem:
 def _summarise(expected: set[str]) -> str:
     names: list[str] = []
     rest = set(expected)
+    if {"CELL", "IMPORT", "TYPE", "CONST"} <= rest:
+        return "a declaration (`cell`, `type`, `const` or `import`)"
     if len(rest & _EXPR_START) >= 3:
         names.append("an expression")
         rest -= _EXPR_START | {"TILDE", "NOT", "TRUE", "FALSE", "BYTES", "RESULT", "OLD",
@@ -140,7 +140,7 @@ def _summarise(expected: set[str]) -> str:
 def _shown(tok: Token) -> str:
     if tok.type in _WORDS and tok.type not in ("NAME", "INT", "FLOAT"):
         return _WORDS[tok.type]
-    value = str(tok)
+    value = tok.value
     if len(value) > 40:
         value = value[:37] + "..."
     return f"`{value}`"

@@ -6,8 +6,8 @@ first line fixes a deeper indentation; a deeper line anywhere else is an
 brackets newlines and indentation mean nothing.  Comments arrive folded into
 ``_NL`` tokens (the lexer cannot see them otherwise) and are collected here.
 
-All per-parse state lives in :meth:`LayoutPostLexer.process`'s locals, so one
-post-lexer serves any number of parses.
+A post-lexer serves one declaration of one file; the parser makes a new one
+for each.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lark import Token
-from lark.lark import PostLex
+from aura_parse.lexer import Token
 
 __all__ = ["LayoutError", "LayoutPostLexer", "MAX_NESTING"]
 
@@ -32,7 +31,7 @@ _COMMENT = re.compile(r"#[^\n]*")
 
 @dataclass(frozen=True, slots=True)
 class CommentToken:
-    """A comment seen by the post-lexer: offsets relative to the parsed text."""
+    """A comment seen by the post-lexer, with absolute offsets."""
 
     start: int
     end: int
@@ -52,22 +51,16 @@ class LayoutError(Exception):
         self.help = help
 
 
-class LayoutPostLexer(PostLex):
-    """Emits ``_NL``, ``_INDENT`` and ``_DEDENT``; records comments in a sink.
+class LayoutPostLexer:
+    """Emits ``_NL``, ``_INDENT`` and ``_DEDENT``; appends comments to ``comments``."""
 
-    The sink is the ``comments`` list passed through :meth:`process`'s token
-    stream owner (see :func:`aura_parse.parser.parse_chunk`): lark gives the
-    post-lexer no per-call argument, so the parser hands it one by setting
-    ``Token``-independent state on the stream.
-    """
-
-    always_accept = ("_NL",)
-
-    def __init__(self) -> None:
-        self.sink: list[CommentToken] | None = None
+    def __init__(self, text: str, comments: list[CommentToken], top_level: bool = True):
+        self.text = text
+        self.comments = comments
+        self.top_level = top_level  # a declaration (starts in column 1), not an interpolation
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
-        comments = self.sink if self.sink is not None else []
+        comments = self.comments
         indents = [0]
         depth = 0
         last: Token | None = None  # last significant token emitted
@@ -79,16 +72,10 @@ class LayoutPostLexer(PostLex):
                 if depth > 0:
                     continue
                 if last is None:
-                    # Leading blank and comment lines: the first line must not be indented.
-                    indent = _indentation(tok)
-                    if indent:
-                        pos = tok.end_pos - indent
-                        raise LayoutError("E0002", "unexpected indent", pos, tok.end_pos,
-                                          "the first line of a file starts in column 1")
-                    continue
+                    continue  # leading blank and comment lines
                 pending_newline = True
                 indent = _indentation(tok)
-                yield _layout("_NL", tok, tok.start_pos)
+                yield Token("_NL", "", tok.start_pos, tok.start_pos)
                 here = tok.end_pos
                 if opens_block:
                     if indent <= indents[-1]:
@@ -98,19 +85,24 @@ class LayoutPostLexer(PostLex):
                     indents.append(indent)
                     if len(indents) > MAX_NESTING:
                         raise LayoutError("E0014", "blocks are nested too deeply", here, here)
-                    yield _layout("_INDENT", tok, here)
+                    yield Token("_INDENT", "", here, here)
                 elif indent > indents[-1]:
                     raise LayoutError("E0002", "unexpected indent", here - indent + indents[-1],
                                       here, "only a line ending in `:` opens a deeper block")
                 else:
                     while indent < indents[-1]:
                         indents.pop()
-                        yield _layout("_DEDENT", tok, here)
+                        yield Token("_DEDENT", "", here, here)
                     if indent != indents[-1]:
                         raise LayoutError("E0009", "dedent does not match any outer "
                                           "indentation level", here - indent, here)
                 opens_block = False
                 continue
+            if last is None and self.top_level:
+                line_start = self.text.rfind("\n", 0, tok.start_pos) + 1
+                if line_start != tok.start_pos:
+                    raise LayoutError("E0002", "unexpected indent", line_start, tok.start_pos,
+                                      "declarations start in column 1")
             if tok.type in _OPEN:
                 depth += 1
                 if depth > MAX_NESTING:
@@ -125,9 +117,9 @@ class LayoutPostLexer(PostLex):
         if last is not None:
             end = last.end_pos
             if not pending_newline:
-                yield _layout("_NL", last, end)
+                yield Token("_NL", "", end, end)
             for _ in indents[1:]:
-                yield _layout("_DEDENT", last, end)
+                yield Token("_DEDENT", "", end, end)
 
 
 def _indentation(tok: Token) -> int:
@@ -136,7 +128,7 @@ def _indentation(tok: Token) -> int:
     A tab there is E0003.  A token that ends in a comment (the file's last
     line) has no following line: indentation 0.
     """
-    value = str(tok.value)
+    value = tok.value
     nl = value.rfind("\n")
     tail = value[nl + 1 :]
     if "#" in tail or nl == -1:
@@ -150,7 +142,7 @@ def _indentation(tok: Token) -> int:
 
 
 def _collect_comments(tok: Token, sink: list[CommentToken], at_start: bool) -> None:
-    value = str(tok.value)
+    value = tok.value
     if "#" not in value:
         return
     for m in _COMMENT.finditer(value):
@@ -158,9 +150,3 @@ def _collect_comments(tok: Token, sink: list[CommentToken], at_start: bool) -> N
         own_line = "\n" in before or (at_start and not before.strip(" \t\f"))
         sink.append(CommentToken(tok.start_pos + m.start(), tok.start_pos + m.end(),
                                  m.group().rstrip("\r"), own_line))
-
-
-def _layout(kind: str, like: Token, pos: int) -> Token:
-    return Token.new_borrow_pos(kind, "", like) if pos == like.start_pos else Token(
-        kind, "", start_pos=pos, line=like.line, column=like.column, end_pos=pos
-    )

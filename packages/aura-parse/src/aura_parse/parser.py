@@ -1,21 +1,23 @@
 """The parser driver: source text in, AST, comments and diagnostics out.
 
 ``parse_module`` splits the file into top-level declarations
-(:mod:`aura_parse.chunks`) and parses each with one LALR parser whose
-post-lexer handles layout (:mod:`aura_parse.layout`) and whose callbacks
-build the AST as rules reduce (:mod:`aura_parse.builder`).  A syntax error
-ends only the declaration it is in, so every declaration's first error is
-reported.
+(:mod:`aura_parse.chunks`) and parses each: the lexer (:mod:`aura_parse.lexer`)
+feeds the layout post-lexer (:mod:`aura_parse.layout`), whose tokens drive
+the LALR tables lark built from ``aura.lark`` (:mod:`aura_parse.lalr`), whose
+callbacks build the AST as rules reduce (:mod:`aura_parse.builder`).  A syntax
+error ends only the declaration it is in, so every declaration's first error
+is reported.
 
-The lark parser and its callbacks are built once per process and carry the
-state of the parse in progress, so parses are serialised by a lock; parsing
-holds the GIL throughout anyway.
+The tables and callbacks are built once per process; the callbacks carry the
+state of the parse in progress, so parses are serialised by a lock (parsing
+holds the GIL throughout anyway).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import cast
 from functools import cache
 from importlib.resources import files
 
@@ -23,12 +25,14 @@ from aura_core import ast
 from aura_core.diagnostics import Diagnostic, Help
 from aura_core.source import SourceFile, Span
 from lark import Lark
-from lark.exceptions import UnexpectedInput, VisitError
+from lark.lexer import PatternRE
 
 from aura_parse.builder import AstBuilder, BuildSession
 from aura_parse.chunks import split_declarations
-from aura_parse.errors import describe_error
+from aura_parse.errors import SyntaxProblem, describe_bad_character, describe_unexpected_token
+from aura_parse.lalr import FastLalr, UnexpectedTokenError
 from aura_parse.layout import CommentToken, LayoutError, LayoutPostLexer
+from aura_parse.lexer import Lexer, LexError, TerminalSpec
 
 __all__ = ["ParseResult", "ParseError", "parse_module", "parse_expr"]
 
@@ -59,35 +63,32 @@ class ParseError(Exception):
         self.diagnostics = diagnostics
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Machine:
-    lark: Lark
+    """Everything built once from the grammar."""
+
+    lexer: Lexer
+    parser: FastLalr
     builder: AstBuilder
-    postlexer: LayoutPostLexer
     lock: threading.RLock
 
 
 @cache
 def _machine() -> _Machine:
     builder = AstBuilder()
-    postlexer = LayoutPostLexer()
     grammar = files("aura_parse").joinpath("aura.lark").read_text(encoding="utf-8")
-    lark = Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        postlex=postlexer,
-        transformer=builder,
-        start=["module", "interpolation"],
-        maybe_placeholders=True,
-        propagate_positions=False,
-        cache=False,
-    )
-    return _Machine(lark, builder, postlexer, threading.RLock())
+    lark = Lark(grammar, parser="lalr", lexer="basic", transformer=builder,
+                start=["module", "interpolation"], maybe_placeholders=True)
+    terminals = [
+        TerminalSpec(t.name, t.pattern.value, isinstance(t.pattern, PatternRE))
+        for t in lark.terminals
+    ]
+    return _Machine(Lexer(terminals, lark.ignore_tokens), FastLalr(lark), builder,
+                    threading.RLock())
 
 
 class _Parse:
-    """One call of :func:`parse_module`: the state shared by its chunks."""
+    """One call of :func:`parse_module`: the state shared by its declarations."""
 
     def __init__(self, source: SourceFile):
         self.source = source
@@ -101,41 +102,40 @@ class _Parse:
                              help=Help(help) if help else None)
         )
 
-    def run(self, text: str, base: int, start: str) -> object | None:
-        """Parse ``text`` (found at ``base`` in the file) from rule ``start``."""
+    def run(self, start: int, end: int, rule: str) -> object | None:
+        """Parse ``text[start:end]`` from grammar rule ``rule``; None after an error."""
         m = self.machine
-        session = BuildSession(base, self.interpolation)
-        saved = (m.builder.session, m.postlexer.sink)
+        text = self.source.text
+        session = BuildSession(self.interpolation)
+        saved = m.builder.session
         m.builder.session = session
-        m.postlexer.sink = []
+        layout = LayoutPostLexer(text, self.comments if rule == "module" else [],
+                                 top_level=rule == "module")
+        result: object | None = None
         try:
-            result = m.lark.parse(text, start=start)
+            result = m.parser.parse(layout.process(m.lexer.tokens(text, start, end)), rule, end)
             session.check_int_literals()
+        except LexError as e:
+            self._report(describe_bad_character(text, e.pos))
+        except UnexpectedTokenError as e:
+            self._report(describe_unexpected_token(e.token, e.expected, text))
         except LayoutError as e:
-            self.error(e.code, e.message, base + e.start, base + e.end, e.help)
-            return None
-        except UnexpectedInput as e:
-            p = describe_error(e, text)
-            self.error(p.code, p.message, base + p.start, base + p.end, p.help)
-            return None
-        except (VisitError, RecursionError):
-            self.error("E0014", "this declaration is nested too deeply", base, base + len(text),
+            self.error(e.code, e.message, e.start, e.end, e.help)
+        except RecursionError:
+            self.error("E0014", "this declaration is nested too deeply", start, end,
                        "split it into smaller cells")
-            return None
         finally:
-            if start == "module":
-                self.comments.extend(
-                    CommentToken(c.start + base, c.end + base, c.text, c.own_line)
-                    for c in m.postlexer.sink or ()
-                )
-            m.builder.session, m.postlexer.sink = saved
+            m.builder.session = saved
+        # What the builder found before a syntax error stopped it is still true.
         for issue in session.issues:
             self.error(issue.code, issue.message, issue.start, issue.end, issue.help)
         return result
 
-    def interpolation(self, text: str, base: int) -> ast.Expr | None:
-        result = self.run(text, base, "interpolation")
-        return result if result is not None else None  # type: ignore[return-value]
+    def _report(self, p: SyntaxProblem) -> None:
+        self.error(p.code, p.message, p.start, p.end, p.help)
+
+    def interpolation(self, start: int, end: int) -> ast.Expr | None:
+        return cast(ast.Expr | None, self.run(start, end, "interpolation"))
 
 
 def parse_module(source: SourceFile) -> ParseResult:
@@ -145,7 +145,7 @@ def parse_module(source: SourceFile) -> ParseResult:
     decls: list[ast.Decl] = []
     with p.machine.lock:
         for start, end in split_declarations(text):
-            result = p.run(text[start:end], start, "module")
+            result = p.run(start, end, "module")
             if isinstance(result, ast.Module):
                 decls.extend(result.decls)
     comments = [ast.Comment(c.text, c.own_line, span=Span(c.start, c.end)) for c in p.comments]
@@ -158,13 +158,12 @@ def parse_module(source: SourceFile) -> ParseResult:
 
 def parse_expr(text: str) -> ast.Expr:
     """Parse a single expression (for tests and tools); raises :class:`ParseError`."""
-    source = SourceFile("<expr>", text)
-    p = _Parse(source)
+    p = _Parse(SourceFile("<expr>", text))
     with p.machine.lock:
-        result = p.run(text, 0, "interpolation")
+        result = p.interpolation(0, len(text))
     if p.diagnostics or result is None:
         raise ParseError(tuple(p.diagnostics))
-    return result  # type: ignore[return-value]
+    return result
 
 
 def _attach_docs(
