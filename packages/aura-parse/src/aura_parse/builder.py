@@ -10,8 +10,8 @@ that the parser driver installs for the duration of one parse.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar, cast
 
 from aura_core import ast
 from aura_core.source import Span
@@ -28,7 +28,12 @@ from aura_parse.literals import (
     split_number,
 )
 
-__all__ = ["BuildSession", "AstBuilder", "BuildIssue", "RawBlock"]
+__all__ = ["MAX_EXPR_DEPTH", "AstBuilder", "BuildIssue", "BuildSession", "RawBlock"]
+
+#: Deepest expression nesting accepted (operators, calls, postfix chains).
+MAX_EXPR_DEPTH = 200
+
+_N = TypeVar("_N", bound=ast.Node)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,24 @@ class BuildSession:
     issues: list[BuildIssue] = field(default_factory=list)
     #: Suffixed integer literals not (yet) seen under a unary minus.
     pending_ints: dict[int, ast.IntLit] = field(default_factory=dict)
+    #: Nesting depth of compound expressions, by node identity (leaves are 0).
+    depth: dict[int, int] = field(default_factory=dict)
+    too_deep: bool = False
+
+    def nested(self, node: _N, children: Sequence[Any]) -> _N:
+        """Record ``node``'s depth; past :data:`MAX_EXPR_DEPTH` report E0014 once.
+
+        Later passes walk expressions recursively, so the parser bounds how deep
+        they go instead of letting a generated 30,000-term sum overflow a stack.
+        """
+        depth = self.depth
+        d = 1 + max((depth.get(id(c), 0) for c in children), default=0)
+        depth[id(node)] = d
+        if d > MAX_EXPR_DEPTH and not self.too_deep:
+            self.too_deep = True
+            self.report("E0014", f"expression nested more than {MAX_EXPR_DEPTH} levels deep",
+                        node.span, "split it with intermediate `val` bindings")
+        return node
 
     def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
         self.issues.append(BuildIssue(code, message, span.start, span.end, help))
@@ -394,7 +417,9 @@ class AstBuilder(Transformer[Token, Any]):
     def quantifier(self, c: list[Any]) -> ast.Quantifier:
         nodes = _nodes(c)
         kind = "forall" if _has(c, "FORALL") else "exists"
-        return ast.Quantifier(kind, tuple(nodes[:-1]), nodes[-1], span=self._span(c))
+        return self.s.nested(
+            ast.Quantifier(kind, tuple(nodes[:-1]), nodes[-1], span=self._span(c)), nodes
+        )
 
     def range_binder(self, c: list[Any]) -> ast.RangeBinder:
         return ast.RangeBinder(c[0].value, _nodes(c)[0], span=self._span(c))
@@ -404,42 +429,47 @@ class AstBuilder(Transformer[Token, Any]):
 
     def binary(self, c: list[Any]) -> ast.Binary:
         left, op, right = c
-        return ast.Binary(cast(ast.BinaryOp, op.value), left, right, span=self._span(c))
+        node = ast.Binary(cast(ast.BinaryOp, op.value), left, right, span=self._span(c))
+        return self.s.nested(node, (left, right))
 
     def conditional(self, c: list[Any]) -> ast.Conditional:
         then, _if, cond, _else, otherwise = c
-        return ast.Conditional(then, cond, otherwise, span=self._span(c))
+        node = ast.Conditional(then, cond, otherwise, span=self._span(c))
+        return self.s.nested(node, (then, cond, otherwise))
 
     def unary(self, c: list[Any]) -> ast.Unary:
         op, operand = c
         if op.value == "-" and isinstance(operand, ast.IntLit):
             return self._negate(op, operand)
-        return ast.Unary(cast(ast.UnaryOp, op.value), operand, span=self._span(c))
+        node = ast.Unary(cast(ast.UnaryOp, op.value), operand, span=self._span(c))
+        return self.s.nested(node, (operand,))
 
     def _negate(self, op: Token, lit: ast.IntLit) -> ast.Unary:
         """``-literal``: folded for range checking (spec section 1)."""
         if self.s.pending_ints.pop(id(lit), None) is not None:
             _check_int_range(self.s, lit, negated=True)
-        return ast.Unary("-", lit, span=self._span([op, lit]))
+        return self.s.nested(ast.Unary("-", lit, span=self._span([op, lit])), (lit,))
 
     def cast(self, c: list[Any]) -> ast.Cast:
         expr, _as, name = c
         target = ast.NamedType((name.value,), (), span=self._tok_span(name))
-        return ast.Cast(expr, target, span=self._span(c))
+        return self.s.nested(ast.Cast(expr, target, span=self._span(c)), (expr,))
 
     def field_access(self, c: list[Any]) -> ast.FieldAccess:
-        return ast.FieldAccess(c[0], _names(c[1:])[0], span=self._span(c))
+        return self.s.nested(ast.FieldAccess(c[0], _names(c[1:])[0], span=self._span(c)), c[:1])
 
     def method_call(self, c: list[Any]) -> ast.MethodCall:
         name = _names(c[1:])[0]
         args = tuple(x for x in c[1:] if isinstance(x, ast.Arg))
-        return ast.MethodCall(c[0], name, args, span=self._span(c))
+        node = ast.MethodCall(c[0], name, args, span=self._span(c))
+        return self.s.nested(node, [c[0], *(a.value for a in args)])
 
     def index(self, c: list[Any]) -> ast.Index:
-        return ast.Index(c[0], _nodes(c)[1], span=self._span(c))
+        obj, index = _nodes(c)
+        return self.s.nested(ast.Index(obj, index, span=self._span(c)), (obj, index))
 
     def try_expr(self, c: list[Any]) -> ast.Try:
-        return ast.Try(c[0], span=self._span(c))
+        return self.s.nested(ast.Try(c[0], span=self._span(c)), c[:1])
 
     def int_lit(self, c: list[Any]) -> ast.IntLit | ast.FloatLit:
         tok = c[0]
@@ -515,16 +545,22 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.ResultRef(span=self._span(c))
 
     def old(self, c: list[Any]) -> ast.Old:
-        return ast.Old(_nodes(c)[0], span=self._span(c))
+        inner = _nodes(c)[0]
+        return self.s.nested(ast.Old(inner, span=self._span(c)), (inner,))
 
     def unit_lit(self, c: list[Any]) -> ast.UnitLit:
         return ast.UnitLit(span=self._span(c))
 
     def paren(self, c: list[Any]) -> Any:
-        return c[1]
+        """``(e)`` is ``e``, with a span that takes in the parentheses."""
+        inner = c[1]
+        node = replace(inner, span=self._span(c))
+        self.s.depth[id(node)] = self.s.depth.get(id(inner), 0)
+        return node
 
     def vec_lit(self, c: list[Any]) -> ast.VecLit:
-        return ast.VecLit(tuple(_nodes(c)), span=self._span(c))
+        elems = tuple(_nodes(c))
+        return self.s.nested(ast.VecLit(elems, span=self._span(c)), elems)
 
     def name(self, c: list[Any]) -> ast.Name:
         return ast.Name(c[0].value, span=self._span(c))
@@ -542,11 +578,12 @@ class AstBuilder(Transformer[Token, Any]):
             last_name = [x for x in c if isinstance(x, Token) and x.type == "NAME"][-1]
             callee = ast.Path(tuple(names), span=self._span([first, last_name]))
         args = tuple(x for x in c if isinstance(x, ast.Arg))
-        return ast.Call(callee, args, span=self._span(c))
+        return self.s.nested(ast.Call(callee, args, span=self._span(c)), [a.value for a in args])
 
     def record_lit(self, c: list[Any]) -> ast.RecordLit:
         fields = tuple(x for x in c if isinstance(x, ast.FieldInit))
-        return ast.RecordLit(tuple(_names(c)), fields, span=self._span(c))
+        node = ast.RecordLit(tuple(_names(c)), fields, span=self._span(c))
+        return self.s.nested(node, [f.value for f in fields])
 
     def arg(self, c: list[Any]) -> ast.Arg:
         return ast.Arg(_nodes(c)[0], mut=_has(c, "MUT"), span=self._span(c))

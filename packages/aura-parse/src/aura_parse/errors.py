@@ -10,23 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aura_parse.lexer import Token
+from aura_parse.lexer import RESERVED_WORDS, Token
 
 __all__ = [
-    "RESERVED_WORDS",
     "SyntaxProblem",
     "describe_bad_character",
     "describe_terminal",
     "describe_unexpected_token",
 ]
 
-#: Reserved words of spec section 1 (`ghost` is reserved for a later version).
-RESERVED_WORDS = frozenset(
-    "and as assert assume break cell const continue decreases elif else ensures enum exists "
-    "extern false for forall ghost if import in invariant lemma match mut not old or pub pure "
-    "record requires resource result return test true trusted type unsafe val where "
-    "while".split()
-)
 _PUNCT = {
     "IMPLIES": "==>", "EQEQ": "==", "NE": "!=", "LE": "<=", "GE": ">=", "SHL": "<<",
     "SHR": ">>", "LT": "<", "GT": ">", "PLUS_ASSIGN": "+=", "MINUS_ASSIGN": "-=",

@@ -78,6 +78,11 @@ class FastLalr:
             self._states[state] = row
         self._chains: dict[tuple[int, int, str], int] = {}
 
+    @property
+    def terminals(self) -> frozenset[str]:
+        """Every terminal some state of the table accepts."""
+        return frozenset(s for row in self._states.values() for s in row if s.isupper())
+
     def parse(self, tokens: Iterator[Token], start: str, end_pos: int) -> Any:
         """Run the parser from rule ``start``; returns the start rule's value."""
         state_stack = [self._start_states[start]]

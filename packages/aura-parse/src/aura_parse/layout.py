@@ -20,9 +20,9 @@ from aura_parse.lexer import Token
 
 __all__ = ["LayoutError", "LayoutPostLexer", "MAX_NESTING"]
 
-#: Deepest bracket or block nesting accepted; deeper input gets E0014 instead of
-#: exhausting the recursion of later passes.
-MAX_NESTING = 200
+#: Deepest bracket or block nesting accepted (as CPython's parser: 100 levels);
+#: deeper input gets E0014 instead of exhausting the recursion of later passes.
+MAX_NESTING = 100
 
 _OPEN = frozenset({"LPAR", "LSQB", "LBRACE"})
 _CLOSE = frozenset({"RPAR", "RSQB", "RBRACE"})

@@ -115,6 +115,8 @@ class _Parse:
         try:
             result = m.parser.parse(layout.process(m.lexer.tokens(text, start, end)), rule, end)
             session.check_int_literals()
+            if session.too_deep:
+                result = None  # later passes must never see a tree this deep
         except LexError as e:
             self._report(describe_bad_character(text, e.pos))
         except UnexpectedTokenError as e:
