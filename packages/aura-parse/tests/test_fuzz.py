@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aura_core.source import SourceFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aura_core.source import SourceFile
 from aura_parse import parse_module
 
 REPO = Path(__file__).resolve().parents[3]
@@ -16,7 +16,7 @@ SEED_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in SAMPLES) or (
     "cell f(x: i64) -> i64:\n    requires x > 0\n    return x + 1\n"
 )
 ALPHABET = st.sampled_from(
-    list("abcxyz_019 \t\n\r#\"\\{}()[]<>=!+-*/%&|^~.,:;?'$") + ["val ", "cell ", "    "]
+    [*"abcxyz_019 \t\n\r#\"\\{}()[]<>=!+-*/%&|^~.,:;?'$", "val ", "cell ", "    "]
 )
 
 fuzz = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from aura_parse.lexer import RESERVED_WORDS, LexError
 from aura_parse.parser import _machine
-
-import pytest
 
 
 def kinds(text: str) -> list[str]:

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+
 from aura_core import ast
 from aura_core.source import SourceFile
-
 from aura_parse import ParseError, parse_expr, parse_module
 
 SPEC = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "language.md"
@@ -61,7 +61,10 @@ def test_binary_search_example_structure() -> None:
     loop = search.body.stmts[2] if search.body else None
     assert isinstance(loop, ast.WhileStmt)
     assert [type(c).__name__ for c in loop.clauses] == [
-        "Invariant", "Invariant", "Invariant", "Decreases"
+        "Invariant",
+        "Invariant",
+        "Invariant",
+        "Decreases",
     ]
     assert isinstance(main, ast.CellDecl) and main.ret is None
 
@@ -136,25 +139,38 @@ def test_for_over_expression_and_inclusive_range() -> None:
 
 def test_while_clauses_in_head_or_body_are_the_same_tree() -> None:
     head = body("    while a < b invariant a <= b decreases b - a:\n        a += 1\n")
-    inside = body("    while a < b:\n        invariant a <= b\n        decreases b - a\n"
-                  "        a += 1\n")
+    inside = body(
+        "    while a < b:\n        invariant a <= b\n        decreases b - a\n        a += 1\n"
+    )
     assert head == inside
 
 
 def test_literals() -> None:
-    (stmt,) = body('    val v = [42, 1_000_000, 0xFF, 0b1010, 7u8, 300i64, 3.14, 1e-9, 2.5e3, '
-                   '1.0f64, true, false, "x", b"GET /\\r\\n", ()]\n')
+    (stmt,) = body(
+        "    val v = [42, 1_000_000, 0xFF, 0b1010, 7u8, 300i64, 3.14, 1e-9, 2.5e3, "
+        '1.0f64, true, false, "x", b"GET /\\r\\n", ()]\n'
+    )
     assert isinstance(stmt, ast.ValStmt) and isinstance(stmt.value, ast.VecLit)
     values = [
         (type(e).__name__, getattr(e, "value", None), getattr(e, "suffix", None))
         for e in stmt.value.elems
     ]
     assert values == [
-        ("IntLit", 42, None), ("IntLit", 1_000_000, None), ("IntLit", 255, None),
-        ("IntLit", 10, None), ("IntLit", 7, "u8"), ("IntLit", 300, "i64"),
-        ("FloatLit", 3.14, None), ("FloatLit", 1e-9, None), ("FloatLit", 2500.0, None),
-        ("FloatLit", 1.0, "f64"), ("BoolLit", True, None), ("BoolLit", False, None),
-        ("StringLit", None, None), ("BytesLit", b"GET /\r\n", None), ("UnitLit", None, None),
+        ("IntLit", 42, None),
+        ("IntLit", 1_000_000, None),
+        ("IntLit", 255, None),
+        ("IntLit", 10, None),
+        ("IntLit", 7, "u8"),
+        ("IntLit", 300, "i64"),
+        ("FloatLit", 3.14, None),
+        ("FloatLit", 1e-9, None),
+        ("FloatLit", 2500.0, None),
+        ("FloatLit", 1.0, "f64"),
+        ("BoolLit", True, None),
+        ("BoolLit", False, None),
+        ("StringLit", None, None),
+        ("BytesLit", b"GET /\r\n", None),
+        ("UnitLit", None, None),
     ]
 
 
@@ -170,7 +186,7 @@ def test_string_interpolation_and_escapes() -> None:
     text1, interp, text2 = stmt.value.parts
     assert isinstance(text1, ast.StrText) and text1.value == "x = "
     assert isinstance(interp, ast.StrInterp) and isinstance(interp.expr, ast.Binary)
-    assert isinstance(text2, ast.StrText) and text2.value == "\n{ok} \U0001F600"
+    assert isinstance(text2, ast.StrText) and text2.value == "\n{ok} \U0001f600"
     assert text2.raw == "\\n\\{ok\\} \\u{1F600}"
 
 
@@ -197,8 +213,10 @@ def test_type_arguments_close_with_shift_tokens() -> None:
     assert isinstance(cell, ast.CellDecl) and cell.body is not None
     assert cell.params[0].type == ast.NamedType(
         ("Map",),
-        (ast.NamedType(("String",), span=ast.NO_SPAN),
-         ast.NamedType(("Vec",), (ast.NamedType(("i64",), span=ast.NO_SPAN),), span=ast.NO_SPAN)),
+        (
+            ast.NamedType(("String",), span=ast.NO_SPAN),
+            ast.NamedType(("Vec",), (ast.NamedType(("i64",), span=ast.NO_SPAN),), span=ast.NO_SPAN),
+        ),
         span=ast.NO_SPAN,
     )
     ret = cell.body.stmts[-1]
@@ -280,26 +298,40 @@ def test_statements_of_section_4() -> None:
         "    p.x = 3\n    grid[i][j] = 0\n    p.x += 1\n    assume x > 0\n    return\n"
     )
     assert [type(s).__name__ for s in stmts] == [
-        "ValStmt", "ValStmt", "Assign", "Assign", "Assign", "Assign", "Assign", "AssumeStmt",
+        "ValStmt",
+        "ValStmt",
+        "Assign",
+        "Assign",
+        "Assign",
+        "Assign",
+        "Assign",
+        "AssumeStmt",
         "ReturnStmt",
     ]
     assert [s.op for s in stmts if isinstance(s, ast.Assign)] == ["=", "+=", "=", "=", "+="]
 
 
 def test_comments_are_kept_beside_the_tree_and_docs_attach() -> None:
-    result = parse_module(SourceFile("t.aura", (
-        "# file comment\n"
-        "## Docs for f.\n##\n##   indented\n"
-        "cell f():\n"
-        "    val x = 1  # trailing\n"
-        "    # own line\n"
-        "    return\n"
-    )))
+    result = parse_module(
+        SourceFile(
+            "t.aura",
+            (
+                "# file comment\n"
+                "## Docs for f.\n##\n##   indented\n"
+                "cell f():\n"
+                "    val x = 1  # trailing\n"
+                "    # own line\n"
+                "    return\n"
+            ),
+        )
+    )
     assert result.ok
     cell = result.module.decls[0]
     assert isinstance(cell, ast.CellDecl) and cell.doc == "Docs for f.\n\n  indented"
     assert [(c.text, c.own_line) for c in result.comments] == [
-        ("# file comment", True), ("# trailing", False), ("# own line", True)
+        ("# file comment", True),
+        ("# trailing", False),
+        ("# own line", True),
     ]
 
 

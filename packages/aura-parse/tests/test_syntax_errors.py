@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from aura_core.source import SourceFile
 
+from aura_core.source import SourceFile
 from aura_parse import parse_module
 
 
@@ -50,13 +50,28 @@ def hint(text: str) -> str:
         ("  cell f():\n    return\n", "E0002", 1, 1, "unexpected indent"),
         ("cell f():\n    if x:\n        val y = 1\n      val z = 2\n", "E0009", 4, 1, "dedent"),
         ("cell f():\n    val x = 1\n    requires x > 0\n", "E0011", 3, 5, "after a statement"),
-        ("cell f():\n    while a:\n        a = 1\n        invariant a\n", "E0011", 4, 9,
-         "after a statement"),
-        ("cell f():\n    while a invariant a:\n        invariant b\n        a = 1\n", "E0012", 3,
-         9, "both"),
+        (
+            "cell f():\n    while a:\n        a = 1\n        invariant a\n",
+            "E0011",
+            4,
+            9,
+            "after a statement",
+        ),
+        (
+            "cell f():\n    while a invariant a:\n        invariant b\n        a = 1\n",
+            "E0012",
+            3,
+            9,
+            "both",
+        ),
         ("cell f():\n    invariant x\n    return\n", "E0018", 2, 5, "not allowed"),
-        ("cell f():\n    while a:\n        requires a\n        a = 1\n", "E0018", 3, 9,
-         "not allowed"),
+        (
+            "cell f():\n    while a:\n        requires a\n        a = 1\n",
+            "E0018",
+            3,
+            9,
+            "not allowed",
+        ),
         ("cell f():\n    if a:\n        ensures a\n", "E0018", 3, 9, "not allowed"),
         ("extern cell f():\n    requires a\n", "E0018", 2, 5, "trusted"),
         ("trusted extern cell f():\n    return 1\n", "E0017", 2, 5, "no body"),
@@ -103,16 +118,19 @@ def test_every_declaration_reports_its_first_error() -> None:
         "cell h():\n    return 1 +\n"
     )
     assert [(code, line) for code, line, _, _ in found] == [
-        ("E0001", 1), ("E0001", 5), ("E0001", 11)
+        ("E0001", 1),
+        ("E0001", 5),
+        ("E0001", 11),
     ]
 
 
 def test_good_declarations_survive_bad_neighbours() -> None:
-    result = parse_module(SourceFile("t.aura", (
-        "cell a():\n    return\n"
-        "cell b():\n    val x = foo(1, 2\n"
-        "cell c():\n    return\n"
-    )))
+    result = parse_module(
+        SourceFile(
+            "t.aura",
+            ("cell a():\n    return\ncell b():\n    val x = foo(1, 2\ncell c():\n    return\n"),
+        )
+    )
     assert [d.name for d in result.module.decls] == ["a", "c"]  # type: ignore[union-attr]
     assert len(result.diagnostics) == 1
 
@@ -129,9 +147,12 @@ def test_nesting_limits() -> None:
     assert only(chain)[0] == "E0014"
     minus = "cell f():\n    val x = " + "-" * 5_000 + "1\n"
     assert only(minus)[0] == "E0014"
-    blocks = "cell f():\n" + "".join(
-        " " * (4 * i) + "if a:\n" for i in range(1, 150)
-    ) + " " * 600 + "return\n"
+    blocks = (
+        "cell f():\n"
+        + "".join(" " * (4 * i) + "if a:\n" for i in range(1, 150))
+        + " " * 600
+        + "return\n"
+    )
     assert only(blocks)[0] == "E0014"
 
 

@@ -194,8 +194,25 @@ class Try(Node):
 
 UnaryOp: TypeAlias = Literal["-", "~", "not"]
 BinaryOp: TypeAlias = Literal[
-    "==>", "or", "and", "==", "!=", "<", "<=", ">", ">=",
-    "|", "^", "&", "<<", ">>", "+", "-", "*", "/", "%",
+    "==>",
+    "or",
+    "and",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "|",
+    "^",
+    "&",
+    "<<",
+    ">>",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
 ]
 
 
@@ -268,9 +285,28 @@ class RecordLit(Node):
 
 
 Expr: TypeAlias = (
-    IntLit | FloatLit | BoolLit | StringLit | BytesLit | UnitLit | VecLit | Name | Path
-    | ResultRef | Old | Call | MethodCall | FieldAccess | Index | Try | Unary | Binary
-    | Cast | Conditional | Quantifier | RecordLit
+    IntLit
+    | FloatLit
+    | BoolLit
+    | StringLit
+    | BytesLit
+    | UnitLit
+    | VecLit
+    | Name
+    | Path
+    | ResultRef
+    | Old
+    | Call
+    | MethodCall
+    | FieldAccess
+    | Index
+    | Try
+    | Unary
+    | Binary
+    | Cast
+    | Conditional
+    | Quantifier
+    | RecordLit
 )
 
 # ------------------------------------------------------------------------ patterns
@@ -442,8 +478,19 @@ class UnsafeStmt(Node):
 
 
 Stmt: TypeAlias = (
-    ValStmt | Assign | ExprStmt | IfStmt | WhileStmt | ForStmt | MatchStmt | ReturnStmt
-    | BreakStmt | ContinueStmt | AssertStmt | AssumeStmt | UnsafeStmt
+    ValStmt
+    | Assign
+    | ExprStmt
+    | IfStmt
+    | WhileStmt
+    | ForStmt
+    | MatchStmt
+    | ReturnStmt
+    | BreakStmt
+    | ContinueStmt
+    | AssertStmt
+    | AssumeStmt
+    | UnsafeStmt
 )
 
 # --------------------------------------------------------------------- declarations
@@ -569,6 +616,7 @@ class Comment(Node):
 
 
 __all__ = [
+    "NO_SPAN",
     "Arg",
     "AssertStmt",
     "Assign",
@@ -612,7 +660,6 @@ __all__ = [
     "MatchStmt",
     "MethodCall",
     "Module",
-    "NO_SPAN",
     "Name",
     "NamePattern",
     "NamedType",

@@ -9,14 +9,14 @@ JSON objects of spec section 9.  Codes are stable identifiers registered in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from aura_core.source import SourceFile, Span
 
-__all__ = ["Severity", "Edit", "Help", "Label", "Diagnostic"]
+__all__ = ["Diagnostic", "Edit", "Help", "Label", "Severity"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"

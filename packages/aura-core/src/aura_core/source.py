@@ -13,7 +13,7 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Span", "SourceFile", "Position"]
+__all__ = ["Position", "SourceFile", "Span"]
 
 
 @dataclass(frozen=True, slots=True)

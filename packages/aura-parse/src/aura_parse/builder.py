@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
+
+from lark import Transformer
 
 from aura_core import ast
 from aura_core.source import Span
-from lark import Transformer
-
 from aura_parse.lexer import Token
 from aura_parse.literals import (
     INT_RANGES,
@@ -70,8 +70,12 @@ class BuildSession:
         depth[id(node)] = d
         if d > MAX_EXPR_DEPTH and not self.too_deep:
             self.too_deep = True
-            self.report("E0014", f"expression nested more than {MAX_EXPR_DEPTH} levels deep",
-                        node.span, "split it with intermediate `val` bindings")
+            self.report(
+                "E0014",
+                f"expression nested more than {MAX_EXPR_DEPTH} levels deep",
+                node.span,
+                "split it with intermediate `val` bindings",
+            )
         return node
 
     def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
@@ -101,8 +105,12 @@ class RawBlock:
 
 
 _CLAUSES = (ast.Requires, ast.Ensures, ast.Decreases, ast.Invariant)
-_CLAUSE_WORD = {ast.Requires: "requires", ast.Ensures: "ensures", ast.Decreases: "decreases",
-                ast.Invariant: "invariant"}
+_CLAUSE_WORD = {
+    ast.Requires: "requires",
+    ast.Ensures: "ensures",
+    ast.Decreases: "decreases",
+    ast.Invariant: "invariant",
+}
 
 
 def _nodes(children: Sequence[Any]) -> list[Any]:
@@ -175,8 +183,7 @@ class AstBuilder(Transformer[Token, Any]):
     def type_decl(self, c: list[Any]) -> ast.TypeDecl:
         nodes = _nodes(c)
         params = nodes[0].value if isinstance(nodes[0], Names) else ()
-        return ast.TypeDecl(_names(c)[0], params, nodes[-1], pub=_has(c, "PUB"),
-                            span=self._span(c))
+        return ast.TypeDecl(_names(c)[0], params, nodes[-1], pub=_has(c, "PUB"), span=self._span(c))
 
     def type_params(self, c: list[Any]) -> Names:
         return Names(tuple(_names(c)), self._span(c))
@@ -186,8 +193,9 @@ class AstBuilder(Transformer[Token, Any]):
 
     def record_field(self, c: list[Any]) -> ast.RecordField:
         nodes = _nodes(c)
-        return ast.RecordField(_names(c)[0], nodes[0], nodes[1] if len(nodes) > 1 else None,
-                               span=self._span(c))
+        return ast.RecordField(
+            _names(c)[0], nodes[0], nodes[1] if len(nodes) > 1 else None, span=self._span(c)
+        )
 
     def enum_def(self, c: list[Any]) -> ast.EnumDef:
         return ast.EnumDef(tuple(_nodes(c)), span=self._span(c))
@@ -203,12 +211,17 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.VariantField(names[0] if names else None, _nodes(c)[0], span=self._span(c))
 
     def cell_kind(self, c: list[Any]) -> str:
-        return c[0].value
+        return cast(str, c[0].value)
 
     def param(self, c: list[Any]) -> ast.Param:
         nodes = _nodes(c)
-        return ast.Param(_names(c)[0], nodes[0], mutable=_has(c, "MUT"),
-                         where=nodes[1] if len(nodes) > 1 else None, span=self._span(c))
+        return ast.Param(
+            _names(c)[0],
+            nodes[0],
+            mutable=_has(c, "MUT"),
+            where=nodes[1] if len(nodes) > 1 else None,
+            span=self._span(c),
+        )
 
     def return_type(self, c: list[Any]) -> ast.TypeExpr:
         return cast(ast.TypeExpr, _nodes(c)[0])
@@ -218,10 +231,17 @@ class AstBuilder(Transformer[Token, Any]):
         raw = cast(RawBlock, c[-1])
         clauses, stmts = self._split(raw, (ast.Requires, ast.Ensures, ast.Decreases), "cell")
         kind = next((x for x in c if isinstance(x, str) and not isinstance(x, Token)), "cell")
-        return ast.CellDecl(head.name, head.type_params, head.params, head.ret,
-                            cast(tuple[ast.ContractClause, ...], clauses),
-                            ast.Block(stmts, span=raw.span), pub=_has(c, "PUB"),
-                            kind=cast(ast.CellKind, kind), span=self._span(c))
+        return ast.CellDecl(
+            head.name,
+            head.type_params,
+            head.params,
+            head.ret,
+            cast(tuple[ast.ContractClause, ...], clauses),
+            ast.Block(stmts, span=raw.span),
+            pub=_has(c, "PUB"),
+            kind=cast(ast.CellKind, kind),
+            span=self._span(c),
+        )
 
     def extern_decl(self, c: list[Any]) -> ast.CellDecl:
         head = self._cell_head(c)
@@ -231,23 +251,39 @@ class AstBuilder(Transformer[Token, Any]):
             raw = c[-1]
             clauses, stmts = self._split(raw, (ast.Requires, ast.Ensures, ast.Decreases), "cell")
             if stmts:
-                self.s.report("E0017", "an extern cell has no body", stmts[0].span,
-                              "the runtime supplies extern cells; only contract clauses "
-                              "may follow a trusted extern's `:`")
+                self.s.report(
+                    "E0017",
+                    "an extern cell has no body",
+                    stmts[0].span,
+                    "the runtime supplies extern cells; only contract clauses "
+                    "may follow a trusted extern's `:`",
+                )
             if clauses and not trusted:
-                self.s.report("E0018", "only a `trusted extern cell` may carry contract clauses",
-                              clauses[0].span, "write `trusted extern cell` to have the "
-                              "verifier assume these clauses")
-        return ast.CellDecl(head.name, head.type_params, head.params, head.ret,
-                            cast(tuple[ast.ContractClause, ...], clauses), None,
-                            pub=_has(c, "PUB"), extern=True, trusted=trusted,
-                            span=self._span(c))
+                self.s.report(
+                    "E0018",
+                    "only a `trusted extern cell` may carry contract clauses",
+                    clauses[0].span,
+                    "write `trusted extern cell` to have the verifier assume these clauses",
+                )
+        return ast.CellDecl(
+            head.name,
+            head.type_params,
+            head.params,
+            head.ret,
+            cast(tuple[ast.ContractClause, ...], clauses),
+            None,
+            pub=_has(c, "PUB"),
+            extern=True,
+            trusted=trusted,
+            span=self._span(c),
+        )
 
     def _cell_head(self, c: list[Any]) -> _CellHead:
         params = tuple(x for x in c if isinstance(x, ast.Param))
         tparams = next((x.value for x in c if isinstance(x, Names)), ())
-        ret = next((x for x in c if isinstance(x, ast.NamedType | ast.RefinedType
-                                               | ast.RangeType)), None)
+        ret = next(
+            (x for x in c if isinstance(x, ast.NamedType | ast.RefinedType | ast.RangeType)), None
+        )
         return _CellHead(_names(c)[0], tparams, params, ret)
 
     # ----------------------------------------------------------------- types
@@ -281,14 +317,25 @@ class AstBuilder(Transformer[Token, Any]):
             if isinstance(item, _CLAUSES):
                 word = _CLAUSE_WORD[type(item)]
                 if not isinstance(item, allowed):
-                    place = {"cell": "a cell's contract", "loop": "a loop's head or body",
-                             "block": "this block"}[where]
-                    self.s.report("E0018", f"`{word}` is not allowed in {place}", item.span,
-                                  _clause_help(word))
+                    place = {
+                        "cell": "a cell's contract",
+                        "loop": "a loop's head or body",
+                        "block": "this block",
+                    }[where]
+                    self.s.report(
+                        "E0018",
+                        f"`{word}` is not allowed in {place}",
+                        item.span,
+                        _clause_help(word),
+                    )
                 elif stmts:
-                    self.s.report("E0011", f"`{word}` clause after a statement", item.span,
-                                  f"move the `{word}` clause above the first statement of "
-                                  f"the {'cell' if where == 'cell' else 'loop'} body")
+                    self.s.report(
+                        "E0011",
+                        f"`{word}` clause after a statement",
+                        item.span,
+                        f"move the `{word}` clause above the first statement of "
+                        f"the {'cell' if where == 'cell' else 'loop'} body",
+                    )
                 else:
                     clauses.append(item)
             else:
@@ -304,8 +351,12 @@ class AstBuilder(Transformer[Token, Any]):
         head = [x for x in c if isinstance(x, ast.Invariant | ast.Decreases)]
         body_clauses, stmts = self._split(raw, (ast.Invariant, ast.Decreases), "loop")
         if head and body_clauses:
-            self.s.report("E0012", "loop clauses in both the loop head and its body",
-                          body_clauses[0].span, "write all of them at the top of the body")
+            self.s.report(
+                "E0012",
+                "loop clauses in both the loop head and its body",
+                body_clauses[0].span,
+                "write all of them at the top of the body",
+            )
         clauses = tuple(head) + cast(tuple[ast.LoopClause, ...], body_clauses)
         return clauses, ast.Block(stmts, span=raw.span)
 
@@ -416,7 +467,7 @@ class AstBuilder(Transformer[Token, Any]):
     # ----------------------------------------------------------- expressions
     def quantifier(self, c: list[Any]) -> ast.Quantifier:
         nodes = _nodes(c)
-        kind = "forall" if _has(c, "FORALL") else "exists"
+        kind: Literal["forall", "exists"] = "forall" if _has(c, "FORALL") else "exists"
         return self.s.nested(
             ast.Quantifier(kind, tuple(nodes[:-1]), nodes[-1], span=self._span(c)), nodes
         )
@@ -484,8 +535,12 @@ class AstBuilder(Transformer[Token, Any]):
             value = 0
         suffix = parts.suffix
         if suffix is not None and suffix not in INT_RANGES:
-            self.s.report("E0015", f"invalid suffix `{suffix}` on integer literal", span,
-                          "integer suffixes are i8 i16 i32 i64 u8 u16 u32 u64")
+            self.s.report(
+                "E0015",
+                f"invalid suffix `{suffix}` on integer literal",
+                span,
+                "integer suffixes are i8 i16 i32 i64 u8 u16 u32 u64",
+            )
             suffix = None
         lit = ast.IntLit(value, suffix, parts.text, span=span)
         if suffix is not None:
@@ -497,8 +552,12 @@ class AstBuilder(Transformer[Token, Any]):
         span = self._tok_span(tok)
         parts = split_number(tok.value, is_float=True)
         if parts.suffix not in (None, "f64"):
-            self.s.report("E0015", f"invalid suffix `{parts.suffix}` on float literal", span,
-                          "the only float suffix is f64")
+            self.s.report(
+                "E0015",
+                f"invalid suffix `{parts.suffix}` on float literal",
+                span,
+                "the only float suffix is f64",
+            )
         value = float_value(parts.text)
         if value == float("inf"):
             self.s.report("E0015", "float literal out of range of f64", span)
@@ -612,8 +671,12 @@ def _check_int_range(s: BuildSession, lit: ast.IntLit, negated: bool) -> None:
     value = -lit.value if negated else lit.value
     if not lo <= value <= hi:
         shown = f"-{lit.text}" if negated else lit.text
-        s.report("E0006", f"integer literal `{shown}{lit.suffix}` out of range for "
-                 f"`{lit.suffix}`", lit.span, f"`{lit.suffix}` holds {lo} to {hi}")
+        s.report(
+            "E0006",
+            f"integer literal `{shown}{lit.suffix}` out of range for `{lit.suffix}`",
+            lit.span,
+            f"`{lit.suffix}` holds {lo} to {hi}",
+        )
 
 
 def _clause_help(word: str) -> str:

@@ -8,9 +8,9 @@ Semantic analysis joins this command when the type checker lands; until then
 from __future__ import annotations
 
 import click
+
 from aura_core.cli_support import Reporter, collect_sources, format_option, guarded, read_source
 from aura_core.diagnostics import Diagnostic
-
 from aura_parse.parser import parse_module
 
 __all__ = ["check"]

@@ -19,6 +19,7 @@ __all__ = ["split_declarations"]
 _DECL_START = re.compile(r"(?:pub|pure|lemma|test|cell|extern|trusted|type|const|import)\b")
 _SCAN = re.compile(r'b?"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[()\[\]{}]')
 _LINE = re.compile(r"[^\n]*\n?")
+_BRACKET = re.compile(r"[()\[\]{}]")
 
 
 def split_declarations(text: str) -> list[tuple[int, int]]:
@@ -36,11 +37,11 @@ def split_declarations(text: str) -> list[tuple[int, int]]:
         assert m is not None
         line = m.group()
         first = line[:1]
-        if pos and first not in (" ", "\t", "\f", "\r", "\n", "#", ""):
-            if depth == 0 or _DECL_START.match(line):
-                depth = 0
-                starts.append(pos)
-        if "(" in line or "[" in line or "{" in line or ")" in line or "]" in line or "}" in line:
+        at_margin = pos and first not in (" ", "\t", "\f", "\r", "\n", "#", "")
+        if at_margin and (depth == 0 or _DECL_START.match(line)):
+            depth = 0
+            starts.append(pos)
+        if _BRACKET.search(line):
             for tok in _SCAN.findall(line):
                 if tok in "([{":
                     depth += 1

@@ -20,18 +20,55 @@ __all__ = [
 ]
 
 _PUNCT = {
-    "IMPLIES": "==>", "EQEQ": "==", "NE": "!=", "LE": "<=", "GE": ">=", "SHL": "<<",
-    "SHR": ">>", "LT": "<", "GT": ">", "PLUS_ASSIGN": "+=", "MINUS_ASSIGN": "-=",
-    "STAR_ASSIGN": "*=", "SLASH_ASSIGN": "/=", "PERCENT_ASSIGN": "%=", "ASSIGN": "=",
-    "_ARROW": "->", "PLUS": "+", "MINUS": "-", "STAR": "*", "SLASH": "/", "PERCENT": "%",
-    "AMP": "&", "PIPE": "|", "CARET": "^", "TILDE": "~", "DOTDOTEQ": "..=", "DOTDOT": "..",
-    "DOT": ".", "QMARK": "?", "_COLONCOLON": "::", "_COLON": ":", "_COMMA": ",", "LPAR": "(",
-    "RPAR": ")", "LSQB": "[", "RSQB": "]", "LBRACE": "{", "RBRACE": "}",
+    "IMPLIES": "==>",
+    "EQEQ": "==",
+    "NE": "!=",
+    "LE": "<=",
+    "GE": ">=",
+    "SHL": "<<",
+    "SHR": ">>",
+    "LT": "<",
+    "GT": ">",
+    "PLUS_ASSIGN": "+=",
+    "MINUS_ASSIGN": "-=",
+    "STAR_ASSIGN": "*=",
+    "SLASH_ASSIGN": "/=",
+    "PERCENT_ASSIGN": "%=",
+    "ASSIGN": "=",
+    "_ARROW": "->",
+    "PLUS": "+",
+    "MINUS": "-",
+    "STAR": "*",
+    "SLASH": "/",
+    "PERCENT": "%",
+    "AMP": "&",
+    "PIPE": "|",
+    "CARET": "^",
+    "TILDE": "~",
+    "DOTDOTEQ": "..=",
+    "DOTDOT": "..",
+    "DOT": ".",
+    "QMARK": "?",
+    "_COLONCOLON": "::",
+    "_COLON": ":",
+    "_COMMA": ",",
+    "LPAR": "(",
+    "RPAR": ")",
+    "LSQB": "[",
+    "RSQB": "]",
+    "LBRACE": "{",
+    "RBRACE": "}",
 }
 _WORDS = {
-    "NAME": "a name", "INT": "an integer", "FLOAT": "a number", "STRING": "a string",
-    "BYTES": "a bytes literal", "_NL": "end of line", "_INDENT": "an indented block",
-    "_DEDENT": "end of block", "$END": "end of file",
+    "NAME": "a name",
+    "INT": "an integer",
+    "FLOAT": "a number",
+    "STRING": "a string",
+    "BYTES": "a bytes literal",
+    "_NL": "end of line",
+    "_INDENT": "an indented block",
+    "_DEDENT": "end of block",
+    "$END": "end of file",
 }
 _EXPR_START = frozenset({"NAME", "INT", "FLOAT", "STRING", "LPAR", "LSQB", "MINUS"})
 _COMPARISONS = frozenset({"EQEQ", "NE", "LT", "LE", "GT", "GE"})
@@ -65,8 +102,13 @@ def describe_bad_character(text: str, pos: int) -> SyntaxProblem:
     if ch == '"':
         end = text.find("\n", pos)
         end = len(text) if end == -1 else end
-        return SyntaxProblem("E0004", "unterminated string literal", pos, end,
-                             'close the string with `"` on the same line')
+        return SyntaxProblem(
+            "E0004",
+            "unterminated string literal",
+            pos,
+            end,
+            'close the string with `"` on the same line',
+        )
     shown = ch if ch.isprintable() else f"\\u{{{ord(ch):x}}}"
     help = None
     if ch == "'":
@@ -90,24 +132,42 @@ def describe_unexpected_token(tok: Token, expected: set[str], text: str) -> Synt
         return SyntaxProblem(code, message, start, end, help)
 
     if kind in _COMPARISONS and not expected & _EXPR_START:
-        return problem("E0007", "chained comparisons are not allowed",
-                       "compare twice and join with `and`: `a < b and b < c`")
+        return problem(
+            "E0007",
+            "chained comparisons are not allowed",
+            "compare twice and join with `and`: `a < b and b < c`",
+        )
     if expected == {"_NL"} and _previous_char(text, start) == ":":
-        return problem("E0010", "a block must start on its own line after `:`",
-                       "move the statement to the next line and indent it")
+        return problem(
+            "E0010",
+            "a block must start on its own line after `:`",
+            "move the statement to the next line and indent it",
+        )
     if kind in _MODIFIERS and expected & (_MODIFIERS | {"CELL"}):
-        return problem("E0016", f"modifier `{tok}` is out of order",
-                       "write modifiers in the order `[pub] [pure | lemma | test] cell` or "
-                       "`[pub] [trusted] extern cell`")
+        return problem(
+            "E0016",
+            f"modifier `{tok}` is out of order",
+            "write modifiers in the order `[pub] [pure | lemma | test] cell` or "
+            "`[pub] [trusted] extern cell`",
+        )
     if kind != "NAME" and tok.value in RESERVED_WORDS and "NAME" in expected:
-        return problem("E0001", f"`{tok}` is a reserved word and cannot be used as a name",
-                       f"choose another name, such as `{tok}_`")
+        return problem(
+            "E0001",
+            f"`{tok}` is a reserved word and cannot be used as a name",
+            f"choose another name, such as `{tok}_`",
+        )
     if kind == "ASSIGN":
-        return problem("E0001", "unexpected `=`",
-                       "use `==` to compare; an assignment is a statement of its own")
+        return problem(
+            "E0001",
+            "unexpected `=`",
+            "use `==` to compare; an assignment is a statement of its own",
+        )
     if "_COLON" in expected and kind in ("_NL", "$END"):
-        return problem("E0001", "expected `:` at the end of this line",
-                       "a line that opens a block ends with `:`")
+        return problem(
+            "E0001",
+            "expected `:` at the end of this line",
+            "a line that opens a block ends with `:`",
+        )
     want = _summarise(expected)
     return problem("E0001", f"expected {want}, found {got}")
 
@@ -119,8 +179,17 @@ def _summarise(expected: set[str]) -> str:
         return "a declaration (`cell`, `type`, `const` or `import`)"
     if len(rest & _EXPR_START) >= 3:
         names.append("an expression")
-        rest -= _EXPR_START | {"TILDE", "NOT", "TRUE", "FALSE", "BYTES", "RESULT", "OLD",
-                               "FORALL", "EXISTS"}
+        rest -= _EXPR_START | {
+            "TILDE",
+            "NOT",
+            "TRUE",
+            "FALSE",
+            "BYTES",
+            "RESULT",
+            "OLD",
+            "FORALL",
+            "EXISTS",
+        }
     names.extend(sorted(describe_terminal(n) for n in rest if not n.startswith("__")))
     if not names:
         return "something else"

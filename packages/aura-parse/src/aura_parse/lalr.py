@@ -2,11 +2,12 @@
 
 Lark builds the tables and the callbacks from the grammar; this loop runs them
 over the tokens of :mod:`aura_parse.lexer`.  It splits ``>>`` and ``>=`` where
-only ``>`` fits, so ``Map<String, Vec<i64>>`` closes both lists (spec section 2).  It does what lark's own loop does, minus the per-reduction costs that
-dominate Aura's deep precedence chain: a rule's callback, size and goto symbol
-are looked up once per rule here instead of hashing the rule object on every
-reduction, and unit rules inlined by ``?`` pass their child through without a
-call.  On a 10,000-line file this halves parsing time.
+only ``>`` fits, so ``Map<String, Vec<i64>>`` closes both lists (spec section 2).
+
+It does what lark's own loop does, minus the per-reduction costs that dominate
+Aura's deep precedence chain: a rule's callback, size and goto symbol are looked
+up once per rule instead of hashing the rule object on every reduction, and
+chains of unit rules inlined by ``?`` collapse into one cached step.
 """
 
 from __future__ import annotations
@@ -71,8 +72,11 @@ class FastLalr:
                         and arg.alias is None
                         and isinstance(arg.expansion[0], NonTerminal)
                     )
-                    info = _Reduce(len(arg.expansion), str(arg.origin.name),
-                                   None if passthrough else callbacks[arg])
+                    info = _Reduce(
+                        len(arg.expansion),
+                        str(arg.origin.name),
+                        None if passthrough else callbacks[arg],
+                    )
                     reductions[id(arg)] = info
                 row[symbol] = (False, info)
             self._states[state] = row

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from aura_parse.lexer import Token
 
-__all__ = ["LayoutError", "LayoutPostLexer", "MAX_NESTING"]
+__all__ = ["MAX_NESTING", "LayoutError", "LayoutPostLexer"]
 
 #: Deepest bracket or block nesting accepted (as CPython's parser: 100 levels);
 #: deeper input gets E0014 instead of exhausting the recursion of later passes.
@@ -79,35 +79,54 @@ class LayoutPostLexer:
                 here = tok.end_pos
                 if opens_block:
                     if indent <= indents[-1]:
-                        raise LayoutError("E0001", "expected an indented block after `:`",
-                                          here, here, "indent the block's lines deeper than "
-                                          "the line that opens it")
+                        raise LayoutError(
+                            "E0001",
+                            "expected an indented block after `:`",
+                            here,
+                            here,
+                            "indent the block's lines deeper than the line that opens it",
+                        )
                     indents.append(indent)
                     if len(indents) > MAX_NESTING:
                         raise LayoutError("E0014", "blocks are nested too deeply", here, here)
                     yield Token("_INDENT", "", here, here)
                 elif indent > indents[-1]:
-                    raise LayoutError("E0002", "unexpected indent", here - indent + indents[-1],
-                                      here, "only a line ending in `:` opens a deeper block")
+                    raise LayoutError(
+                        "E0002",
+                        "unexpected indent",
+                        here - indent + indents[-1],
+                        here,
+                        "only a line ending in `:` opens a deeper block",
+                    )
                 else:
                     while indent < indents[-1]:
                         indents.pop()
                         yield Token("_DEDENT", "", here, here)
                     if indent != indents[-1]:
-                        raise LayoutError("E0009", "dedent does not match any outer "
-                                          "indentation level", here - indent, here)
+                        raise LayoutError(
+                            "E0009",
+                            "dedent does not match any outer indentation level",
+                            here - indent,
+                            here,
+                        )
                 opens_block = False
                 continue
             if last is None and self.top_level:
                 line_start = self.text.rfind("\n", 0, tok.start_pos) + 1
                 if line_start != tok.start_pos:
-                    raise LayoutError("E0002", "unexpected indent", line_start, tok.start_pos,
-                                      "declarations start in column 1")
+                    raise LayoutError(
+                        "E0002",
+                        "unexpected indent",
+                        line_start,
+                        tok.start_pos,
+                        "declarations start in column 1",
+                    )
             if tok.type in _OPEN:
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise LayoutError("E0014", "brackets are nested too deeply",
-                                      tok.start_pos, tok.end_pos)
+                    raise LayoutError(
+                        "E0014", "brackets are nested too deeply", tok.start_pos, tok.end_pos
+                    )
             elif tok.type in _CLOSE and depth > 0:
                 depth -= 1
             opens_block = tok.type == "_COLON" and depth == 0
@@ -136,8 +155,13 @@ def _indentation(tok: Token) -> int:
     tab = tail.find("\t")
     if tab != -1:
         pos = tok.start_pos + nl + 1 + tab
-        raise LayoutError("E0003", "tab in indentation", pos, pos + 1,
-                          "indent with spaces only (Aura uses 4 spaces per level)")
+        raise LayoutError(
+            "E0003",
+            "tab in indentation",
+            pos,
+            pos + 1,
+            "indent with spaces only (Aura uses 4 spaces per level)",
+        )
     return len(tail.replace("\f", ""))
 
 
@@ -148,5 +172,8 @@ def _collect_comments(tok: Token, sink: list[CommentToken], at_start: bool) -> N
     for m in _COMMENT.finditer(value):
         before = value[: m.start()]
         own_line = "\n" in before or (at_start and not before.strip(" \t\f"))
-        sink.append(CommentToken(tok.start_pos + m.start(), tok.start_pos + m.end(),
-                                 m.group().rstrip("\r"), own_line))
+        sink.append(
+            CommentToken(
+                tok.start_pos + m.start(), tok.start_pos + m.end(), m.group().rstrip("\r"), own_line
+            )
+        )

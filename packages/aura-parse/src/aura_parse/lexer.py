@@ -23,10 +23,52 @@ __all__ = ["RESERVED_WORDS", "LexError", "Lexer", "TerminalSpec", "Token"]
 
 #: Reserved words of spec section 1 (`ghost` is reserved for a later version).
 RESERVED_WORDS = frozenset(
-    "and as assert assume break cell const continue decreases elif else ensures enum exists "
-    "extern false for forall ghost if import in invariant lemma match mut not old or pub pure "
-    "record requires resource result return test true trusted type unsafe val where "
-    "while".split()
+    [
+        "and",
+        "as",
+        "assert",
+        "assume",
+        "break",
+        "cell",
+        "const",
+        "continue",
+        "decreases",
+        "elif",
+        "else",
+        "ensures",
+        "enum",
+        "exists",
+        "extern",
+        "false",
+        "for",
+        "forall",
+        "ghost",
+        "if",
+        "import",
+        "in",
+        "invariant",
+        "lemma",
+        "match",
+        "mut",
+        "not",
+        "old",
+        "or",
+        "pub",
+        "pure",
+        "record",
+        "requires",
+        "resource",
+        "result",
+        "return",
+        "test",
+        "true",
+        "trusted",
+        "type",
+        "unsafe",
+        "val",
+        "where",
+        "while",
+    ]
 )
 
 #: Regex terminals in the order they are tried: the first alternative that
@@ -79,8 +121,9 @@ class Lexer:
         # A reserved word the grammar does not use yet (``ghost``) is still no name.
         self._keywords = {w: "RESERVED" for w in RESERVED_WORDS}
         self._keywords.update({t.pattern: t.name for t in literals if _NAME.fullmatch(t.pattern)})
-        operators = sorted((t for t in literals if t.pattern not in self._keywords),
-                           key=lambda t: -len(t.pattern))
+        operators = sorted(
+            (t for t in literals if t.pattern not in self._keywords), key=lambda t: -len(t.pattern)
+        )
         self._operators = {t.pattern: t.name for t in operators}
         parts = [f"(?P<{name}>{regexes[name]})" for name in _REGEX_ORDER]
         parts.append("(?P<OP>" + "|".join(re.escape(t.pattern) for t in operators) + ")")

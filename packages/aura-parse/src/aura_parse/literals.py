@@ -14,18 +14,19 @@ __all__ = [
     "INT_RANGES",
     "LiteralError",
     "NumberParts",
-    "split_number",
-    "int_value",
-    "float_value",
     "StringPiece",
-    "scan_string",
     "decode_bytes",
+    "float_value",
+    "int_value",
+    "scan_string",
+    "split_number",
 ]
 
 #: Inclusive value range of each fixed-width integer suffix.
 INT_RANGES: dict[str, tuple[int, int]] = {
-    f"{sign}{bits}": ((-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if sign == "i"
-                      else (0, (1 << bits) - 1))
+    f"{sign}{bits}": (
+        (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if sign == "i" else (0, (1 << bits) - 1)
+    )
     for sign in "iu"
     for bits in (8, 16, 32, 64)
 }
@@ -96,8 +97,16 @@ class StringPiece:
     end: int
 
 
-_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"',
-                   "{": "{", "}": "}"}
+_SIMPLE_ESCAPES = {
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "0": "\0",
+    "\\": "\\",
+    '"': '"',
+    "{": "{",
+    "}": "}",
+}
 
 
 def scan_string(body: str) -> list[StringPiece]:
@@ -121,11 +130,21 @@ def scan_string(body: str) -> list[StringPiece]:
             close = body.find("}", i + 1)
             inner_open = body.find("{", i + 1)
             if close == -1 or (inner_open != -1 and inner_open < close):
-                raise LiteralError("E0020", "unclosed `{` in string literal", i, i + 1,
-                                   "write `\\{` for a literal brace")
+                raise LiteralError(
+                    "E0020",
+                    "unclosed `{` in string literal",
+                    i,
+                    i + 1,
+                    "write `\\{` for a literal brace",
+                )
             if not body[i + 1 : close].strip():
-                raise LiteralError("E0020", "empty interpolation `{}`", i, close + 1,
-                                   "put an expression between the braces, or write `\\{\\}`")
+                raise LiteralError(
+                    "E0020",
+                    "empty interpolation `{}`",
+                    i,
+                    close + 1,
+                    "put an expression between the braces, or write `\\{\\}`",
+                )
             if buf or i > text_start:
                 pieces.append(StringPiece(False, "".join(buf), text_start, i))
             pieces.append(StringPiece(True, body[i + 1 : close], i + 1, close))
@@ -133,8 +152,13 @@ def scan_string(body: str) -> list[StringPiece]:
             i = close + 1
             text_start = i
         elif ch == "}":
-            raise LiteralError("E0020", "unmatched `}` in string literal", i, i + 1,
-                               "write `\\}` for a literal brace")
+            raise LiteralError(
+                "E0020",
+                "unmatched `}` in string literal",
+                i,
+                i + 1,
+                "write `\\}` for a literal brace",
+            )
         else:
             buf.append(ch)
             i += 1
@@ -153,8 +177,12 @@ def decode_bytes(body: str) -> bytes:
             if body[i + 1 : i + 2] == "x":
                 hexdigits = body[i + 2 : i + 4]
                 if len(hexdigits) != 2 or not all(c in "0123456789abcdefABCDEF" for c in hexdigits):
-                    raise LiteralError("E0005", "invalid `\\x` escape: expected two hex digits",
-                                       i, i + 2 + len(hexdigits))
+                    raise LiteralError(
+                        "E0005",
+                        "invalid `\\x` escape: expected two hex digits",
+                        i,
+                        i + 2 + len(hexdigits),
+                    )
                 out.append(int(hexdigits, 16))
                 i += 4
                 continue
@@ -162,8 +190,13 @@ def decode_bytes(body: str) -> bytes:
             out += decoded.encode()
             i += width
         elif ord(ch) > 127:
-            raise LiteralError("E0005", "non-ASCII character in bytes literal", i, i + 1,
-                               "write the byte as `\\xNN`")
+            raise LiteralError(
+                "E0005",
+                "non-ASCII character in bytes literal",
+                i,
+                i + 1,
+                "write the byte as `\\xNN`",
+            )
         else:
             out.append(ord(ch))
             i += 1
@@ -177,21 +210,34 @@ def _escape(body: str, i: int, unicode: bool) -> tuple[str, int]:
         return _SIMPLE_ESCAPES[nxt], 2
     if nxt == "u" and unicode:
         if body[i + 2 : i + 3] != "{":
-            raise LiteralError("E0005", "invalid unicode escape", i, i + 2,
-                               "write it as `\\u{1F600}`")
+            raise LiteralError(
+                "E0005", "invalid unicode escape", i, i + 2, "write it as `\\u{1F600}`"
+            )
         close = body.find("}", i + 3)
         digits = body[i + 3 : close] if close != -1 else ""
-        if close == -1 or not 1 <= len(digits) <= 6 or not all(
-            c in "0123456789abcdefABCDEF" for c in digits
+        if (
+            close == -1
+            or not 1 <= len(digits) <= 6
+            or not all(c in "0123456789abcdefABCDEF" for c in digits)
         ):
-            raise LiteralError("E0005", "invalid unicode escape", i,
-                               close + 1 if close != -1 else i + 2,
-                               "write 1 to 6 hex digits: `\\u{1F600}`")
+            raise LiteralError(
+                "E0005",
+                "invalid unicode escape",
+                i,
+                close + 1 if close != -1 else i + 2,
+                "write 1 to 6 hex digits: `\\u{1F600}`",
+            )
         code = int(digits, 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            raise LiteralError("E0005", f"`\\u{{{digits}}}` is not a unicode scalar value",
-                               i, close + 1)
+            raise LiteralError(
+                "E0005", f"`\\u{{{digits}}}` is not a unicode scalar value", i, close + 1
+            )
         return chr(code), close + 1 - i
     shown = nxt if nxt else "end of string"
-    raise LiteralError("E0005", f"unknown escape sequence `\\{shown}`", i, i + 1 + len(nxt),
-                       "valid escapes are \\n \\r \\t \\0 \\\\ \\\" \\{ \\} \\u{...}")
+    raise LiteralError(
+        "E0005",
+        f"unknown escape sequence `\\{shown}`",
+        i,
+        i + 1 + len(nxt),
+        'valid escapes are \\n \\r \\t \\0 \\\\ \\" \\{ \\} \\u{...}',
+    )

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from typing import cast
 from functools import cache
 from importlib.resources import files
+from typing import cast
+
+from lark import Lark
+from lark.lexer import PatternRE
 
 from aura_core import ast
 from aura_core.diagnostics import Diagnostic, Help
 from aura_core.source import SourceFile, Span
-from lark import Lark
-from lark.lexer import PatternRE
-
 from aura_parse.builder import AstBuilder, BuildSession
 from aura_parse.chunks import split_declarations
 from aura_parse.errors import SyntaxProblem, describe_bad_character, describe_unexpected_token
@@ -34,7 +34,7 @@ from aura_parse.lalr import FastLalr, UnexpectedTokenError
 from aura_parse.layout import CommentToken, LayoutError, LayoutPostLexer
 from aura_parse.lexer import Lexer, LexError, TerminalSpec
 
-__all__ = ["ParseResult", "ParseError", "parse_module", "parse_expr"]
+__all__ = ["ParseError", "ParseResult", "parse_expr", "parse_module"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +77,21 @@ class _Machine:
 def _machine() -> _Machine:
     builder = AstBuilder()
     grammar = files("aura_parse").joinpath("aura.lark").read_text(encoding="utf-8")
-    lark = Lark(grammar, parser="lalr", lexer="basic", transformer=builder,
-                start=["module", "interpolation"], maybe_placeholders=True)
+    lark = Lark(
+        grammar,
+        parser="lalr",
+        lexer="basic",
+        transformer=builder,
+        start=["module", "interpolation"],
+        maybe_placeholders=True,
+    )
     terminals = [
         TerminalSpec(t.name, t.pattern.value, isinstance(t.pattern, PatternRE))
         for t in lark.terminals
     ]
-    return _Machine(Lexer(terminals, lark.ignore_tokens), FastLalr(lark), builder,
-                    threading.RLock())
+    return _Machine(
+        Lexer(terminals, lark.ignore_tokens), FastLalr(lark), builder, threading.RLock()
+    )
 
 
 class _Parse:
@@ -98,8 +105,9 @@ class _Parse:
 
     def error(self, code: str, message: str, start: int, end: int, help: str | None) -> None:
         self.diagnostics.append(
-            Diagnostic.error(code, message, self.source, Span(start, end),
-                             help=Help(help) if help else None)
+            Diagnostic.error(
+                code, message, self.source, Span(start, end), help=Help(help) if help else None
+            )
         )
 
     def run(self, start: int, end: int, rule: str) -> object | None:
@@ -109,8 +117,9 @@ class _Parse:
         session = BuildSession(self.interpolation)
         saved = m.builder.session
         m.builder.session = session
-        layout = LayoutPostLexer(text, self.comments if rule == "module" else [],
-                                 top_level=rule == "module")
+        layout = LayoutPostLexer(
+            text, self.comments if rule == "module" else [], top_level=rule == "module"
+        )
         result: object | None = None
         try:
             result = m.parser.parse(layout.process(m.lexer.tokens(text, start, end)), rule, end)
@@ -124,8 +133,13 @@ class _Parse:
         except LayoutError as e:
             self.error(e.code, e.message, e.start, e.end, e.help)
         except RecursionError:
-            self.error("E0014", "this declaration is nested too deeply", start, end,
-                       "split it into smaller cells")
+            self.error(
+                "E0014",
+                "this declaration is nested too deeply",
+                start,
+                end,
+                "split it into smaller cells",
+            )
         finally:
             m.builder.session = saved
         # What the builder found before a syntax error stopped it is still true.
@@ -154,8 +168,9 @@ def parse_module(source: SourceFile) -> ParseResult:
     decls, comments = _attach_docs(source, decls, comments)
     span = Span(0, len(text))
     p.diagnostics.sort(key=lambda d: d.span.start if d.span else 0)
-    return ParseResult(source, ast.Module(tuple(decls), span=span), tuple(comments),
-                       tuple(p.diagnostics))
+    return ParseResult(
+        source, ast.Module(tuple(decls), span=span), tuple(comments), tuple(p.diagnostics)
+    )
 
 
 def parse_expr(text: str) -> ast.Expr:
@@ -172,8 +187,11 @@ def _attach_docs(
     source: SourceFile, decls: list[ast.Decl], comments: list[ast.Comment]
 ) -> tuple[list[ast.Decl], list[ast.Comment]]:
     """Move ``##`` lines directly above a declaration into its ``doc``."""
-    by_line = {source.position(c.span.start).line: i for i, c in enumerate(comments)
-               if c.own_line and c.text.startswith("##")}
+    by_line = {
+        source.position(c.span.start).line: i
+        for i, c in enumerate(comments)
+        if c.own_line and c.text.startswith("##")
+    }
     if not by_line:
         return decls, comments
     used: set[int] = set()
