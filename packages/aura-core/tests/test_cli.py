@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 import pytest
+from click.testing import CliRunner
+
 from aura_core import cli
 from aura_core.explain import explanation
-from click.testing import CliRunner
 
 
 @dataclass

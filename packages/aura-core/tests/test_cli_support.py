@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
+
 from aura_core.cli_support import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -20,7 +22,6 @@ from aura_core.cli_support import (
 )
 from aura_core.diagnostics import Diagnostic
 from aura_core.source import SourceFile, Span
-from click.testing import CliRunner
 
 
 def touch(path: Path, text: str = "") -> Path:

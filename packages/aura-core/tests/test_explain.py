@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 
 import pytest
+
 from aura_core.codes import CODES
 from aura_core.explain import documented_codes, explanation, normalize_code
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from aura_core.diagnostics import Diagnostic, Edit, Help, Label
 from aura_core.render import MAX_LINE_WIDTH, render_human, render_json, summary_line
 from aura_core.source import SourceFile, Span
-from hypothesis import given
-from hypothesis import strategies as st
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

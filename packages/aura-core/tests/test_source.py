@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from aura_core.source import Position, SourceFile, Span
 from hypothesis import given
 from hypothesis import strategies as st
+
+from aura_core.source import Position, SourceFile, Span
 
 
 def test_empty_file_has_one_empty_line() -> None:

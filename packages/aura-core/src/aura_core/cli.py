@@ -22,6 +22,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import click
+
 from aura_core.cli_support import EXIT_ERRORS, EXIT_INTERNAL, backtrace_wanted, run_guarded
 from aura_core.explain import explanation, normalize_code
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any, Literal, NoReturn, ParamSpec, TypeVar
 
 import click
+
 from aura_core.diagnostics import Diagnostic, Help, Severity
 from aura_core.render import render_human, render_json, summary_line
 from aura_core.source import SourceFile, Span
