@@ -104,6 +104,7 @@ class RawBlock:
     span: Span
 
 
+_KINDS = frozenset({"PURE", "LEMMA", "TEST"})
 _CLAUSES = (ast.Requires, ast.Ensures, ast.Decreases, ast.Invariant)
 _CLAUSE_WORD = {
     ast.Requires: "requires",
@@ -210,8 +211,8 @@ class AstBuilder(Transformer[Token, Any]):
         names = _names(c)
         return ast.VariantField(names[0] if names else None, _nodes(c)[0], span=self._span(c))
 
-    def cell_kind(self, c: list[Any]) -> str:
-        return cast(str, c[0].value)
+    def cell_kind(self, c: list[Any]) -> Token:
+        return cast(Token, c[0])
 
     def param(self, c: list[Any]) -> ast.Param:
         nodes = _nodes(c)
@@ -230,7 +231,7 @@ class AstBuilder(Transformer[Token, Any]):
         head = self._cell_head(c)
         raw = cast(RawBlock, c[-1])
         clauses, stmts = self._split(raw, (ast.Requires, ast.Ensures, ast.Decreases), "cell")
-        kind = next((x for x in c if isinstance(x, str) and not isinstance(x, Token)), "cell")
+        kind = next((x.value for x in c if isinstance(x, Token) and x.type in _KINDS), "cell")
         return ast.CellDecl(
             head.name,
             head.type_params,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aura_core.types import FIXED_WIDTH, fixed_width_range
+
 __all__ = [
     "INT_RANGES",
     "LiteralError",
@@ -23,13 +25,7 @@ __all__ = [
 ]
 
 #: Inclusive value range of each fixed-width integer suffix.
-INT_RANGES: dict[str, tuple[int, int]] = {
-    f"{sign}{bits}": (
-        (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if sign == "i" else (0, (1 << bits) - 1)
-    )
-    for sign in "iu"
-    for bits in (8, 16, 32, 64)
-}
+INT_RANGES: dict[str, tuple[int, int]] = {name: fixed_width_range(name) for name in FIXED_WIDTH}
 
 
 class LiteralError(Exception):
