@@ -1,0 +1,261 @@
+"""The PubGrub solver loop: unit propagation, decision making, conflict resolution.
+
+The algorithm is the one of Dart's pub ("PubGrub: next-generation version
+solving", and pub's ``doc/solver.md``), a conflict-driven clause learning search
+over version ranges instead of boolean variables:
+
+1. The root incompatibility ``{not ROOT VERSION}`` starts the search.
+2. *Unit propagation*: an incompatibility whose terms are all satisfied but one,
+   which is undecided, forces the negation of that term (a *derivation*).  An
+   incompatibility that is satisfied completely is a conflict.
+3. *Conflict resolution* walks back from a conflict through the causes of the
+   assignments that satisfied it, combining incompatibilities by the resolution
+   rule, until the result would have forced a derivation at an earlier decision
+   level; it keeps that learned incompatibility and backjumps there.  When it
+   arrives at "the root package cannot be selected", there is no solution, and
+   the learned incompatibilities form the proof the error report prints.
+4. *Decision making* picks a package that must be selected and has no version
+   yet, the one with the fewest matching versions (it fails soonest if it
+   fails), and its newest matching version, or the locked version if that still
+   matches.  Its dependencies become incompatibilities first; if one of them
+   would at once be violated, the version is not selected and propagation learns
+   why.
+
+Nothing here knows what a registry is: packages come from a
+:class:`~aura_pkg.resolver.provider.PackageSource`, a path dependency being a
+package with one version.  One version per package name is implicit in the
+terms (``foo ^1`` and ``foo ^2`` contradict each other).  Cycles need no special
+case: a package's dependencies are only consulted when a version is chosen.
+"""
+
+from __future__ import annotations
+
+from aura_pkg.resolver.partial import PartialSolution
+from aura_pkg.resolver.provider import Packages
+from aura_pkg.resolver.terms import (
+    CONTRADICTED,
+    INCONCLUSIVE,
+    SATISFIED,
+    DerivedCause,
+    Incompatibility,
+    NoVersionsCause,
+    RootCause,
+    Term,
+)
+from aura_pkg.versions import Version, VersionSet
+
+__all__ = ["NoSolution", "Solver"]
+
+
+class NoSolution(Exception):
+    """Raised by :meth:`Solver.solve` with the incompatibility that proves the failure."""
+
+    def __init__(self, incompatibility: Incompatibility) -> None:
+        super().__init__(str(incompatibility))
+        self.incompatibility = incompatibility
+
+
+class Solver:
+    """The state of one resolution; :meth:`solve` runs it once."""
+
+    def __init__(self, packages: Packages) -> None:
+        self._packages = packages
+        self._root = packages.root
+        self._solution = PartialSolution()
+        self._by_package: dict[str, list[Incompatibility]] = {}
+        self._known: set[Incompatibility] = set()
+        self._counts: dict[str, tuple[Term, int]] = {}
+        self._arrival: dict[str, int] = {}
+
+    def solve(self) -> dict[str, Version]:
+        """The selected version of every package; raise :class:`NoSolution` if none exists."""
+        root_term = Term(self._root, VersionSet.exactly(self._packages.root_version), False)
+        self._add(Incompatibility((root_term,), RootCause()))
+        next_package: str | None = self._root
+        while next_package is not None:
+            self._propagate(next_package)
+            next_package = self._decide()
+        return dict(self._solution.decisions)
+
+    # -- incompatibilities
+
+    def _add(self, incompatibility: Incompatibility) -> None:
+        self._known.add(incompatibility)
+        for term in incompatibility.terms:
+            self._by_package.setdefault(term.package, []).append(incompatibility)
+
+    # -- unit propagation
+
+    def _propagate(self, package: str) -> None:
+        solution = self._solution
+        changed = [package]
+        pending = {package}
+        while changed:
+            name = changed.pop()
+            pending.discard(name)
+            incompatibilities = self._by_package.get(name, [])
+            # Newest first: later incompatibilities are the more general, learned ones.
+            for i in range(len(incompatibilities) - 1, -1, -1):
+                incompatibility = incompatibilities[i]
+                unsatisfied: Term | None = None
+                undetermined = False
+                for term in incompatibility.terms:
+                    relation = solution.relation(term)
+                    if relation is SATISFIED:
+                        continue
+                    if relation is CONTRADICTED or unsatisfied is not None:
+                        undetermined = True
+                        break
+                    unsatisfied = term
+                if undetermined:
+                    continue
+                if unsatisfied is None:
+                    cause = self._resolve_conflict(incompatibility)
+                    term = self._unsatisfied(cause)
+                    solution.derive(term.inverse(), cause)
+                    changed = [term.package]
+                    pending = {term.package}
+                    break
+                else:
+                    solution.derive(unsatisfied.inverse(), incompatibility)
+                    if unsatisfied.package not in pending:
+                        pending.add(unsatisfied.package)
+                        changed.append(unsatisfied.package)
+
+    def _unsatisfied(self, incompatibility: Incompatibility) -> Term:
+        """The one term of a learned incompatibility left undecided after backjumping."""
+        found = None
+        for term in incompatibility.terms:
+            relation = self._solution.relation(term)
+            if relation is INCONCLUSIVE:
+                assert found is None, "a learned incompatibility must be almost satisfied"
+                found = term
+            else:
+                assert relation is SATISFIED, "a learned incompatibility must be almost satisfied"
+        assert found is not None, "a learned incompatibility must be almost satisfied"
+        return found
+
+    # -- conflict resolution
+
+    def _is_failure(self, incompatibility: Incompatibility) -> bool:
+        terms = incompatibility.terms
+        return not terms or (
+            len(terms) == 1 and terms[0].positive and terms[0].package == self._root
+        )
+
+    def _resolve_conflict(self, incompatibility: Incompatibility) -> Incompatibility:
+        """Learn the root cause of a conflict, backjump, and return what was learned.
+
+        The result is almost satisfied by the partial solution after the backjump,
+        so propagation derives something new from it at once.
+        """
+        solution = self._solution
+        learned = False
+        while not self._is_failure(incompatibility):
+            # The satisfier is the assignment after which the whole incompatibility
+            # first held; the previous level is the latest decision level needed,
+            # besides the satisfier, to make it hold.
+            satisfier = None
+            satisfied_term: Term | None = None
+            difference: Term | None = None
+            previous_level = 1
+            for term in incompatibility.terms:
+                assignment = solution.satisfier(term)
+                if satisfier is None or satisfier.index < assignment.index:
+                    if satisfier is not None:
+                        previous_level = max(previous_level, satisfier.level)
+                    satisfier, satisfied_term, difference = assignment, term, None
+                else:
+                    previous_level = max(previous_level, assignment.level)
+                if satisfied_term is term:
+                    # A partial satisfier: it satisfies the term only together with
+                    # earlier assignments to the same package, which count too.
+                    rest = satisfier.term.difference(term)
+                    if not rest.is_empty:
+                        difference = rest
+                        earlier = solution.satisfier(rest.inverse())
+                        previous_level = max(previous_level, earlier.level)
+            assert satisfier is not None and satisfied_term is not None
+
+            if satisfier.is_decision or previous_level != satisfier.level:
+                if learned:
+                    self._add(incompatibility)
+                solution.backtrack(previous_level)
+                return incompatibility
+
+            # Resolution: the satisfier's cause and this incompatibility, without
+            # the satisfier's package, imply a new incompatibility one step closer
+            # to the decisions responsible.
+            cause = satisfier.cause
+            assert cause is not None
+            package = satisfier.term.package
+            terms = [t for t in incompatibility.terms if t.package != package]
+            terms += [t for t in cause.terms if t.package != package]
+            if difference is not None:
+                terms.append(difference.inverse())
+            incompatibility = Incompatibility(
+                terms, DerivedCause(incompatibility, cause), self._root
+            )
+            learned = True
+        raise NoSolution(incompatibility)
+
+    # -- decision making
+
+    def _decide(self) -> str | None:
+        """Select a version of one undecided package; the package's name, or None when done."""
+        solution = self._solution
+        undecided = solution.undecided
+        if not undecided:
+            return None
+        packages = self._packages
+        best: str | None = None
+        best_rank = (0, 0)
+        for name in undecided:
+            term = solution.term(name)
+            assert term is not None
+            cached = self._counts.get(name)
+            if cached is not None and cached[0] is term:
+                count = cached[1]
+            else:
+                allowed = term.versions
+                count = sum(1 for v in packages.versions(name) if allowed.contains(v))
+                self._counts[name] = (term, count)
+            rank = (count, self._arrival.setdefault(name, len(self._arrival)))
+            if best is None or rank < best_rank:
+                best, best_rank = name, rank
+                if count == 0:
+                    break
+        assert best is not None
+        term = solution.term(best)
+        assert term is not None
+        version = self._choose(best, term)
+        if version is None:
+            exists = bool(packages.versions(best))
+            self._add(Incompatibility((term,), NoVersionsCause(exists)))
+            return best
+
+        conflict = False
+        for incompatibility in packages.incompatibilities(best, version):
+            if incompatibility not in self._known:
+                self._add(incompatibility)
+            # Would selecting the version make this incompatibility hold at once?
+            conflict = conflict or all(
+                (t.versions.contains(version) == t.positive)
+                if t.package == best
+                else solution.relation(t) is SATISFIED
+                for t in incompatibility.terms
+            )
+        if not conflict:
+            solution.decide(best, version)
+        return best
+
+    def _choose(self, name: str, term: Term) -> Version | None:
+        allowed = term.versions
+        preferred = self._packages.preferred(name)
+        candidates = self._packages.versions(name)
+        if preferred is not None and allowed.contains(preferred) and preferred in candidates:
+            return preferred
+        for version in candidates:
+            if allowed.contains(version):
+                return version
+        return None
