@@ -395,11 +395,7 @@ class CallChecker:
                 labels=((decl.span, "declared here"),),
                 help=f"declare it `pure cell {decl.name}` if it has no effects",
             )
-        elif (
-            self.ctx.pure
-            and decl.kind not in ("pure", "lemma")
-            and not (decl.extern and decl.trusted)
-        ):
+        elif self.ctx.pure and decl.kind not in ("pure", "lemma"):
             self.error(
                 "E0123",
                 f"a {self.ctx.kind} cell may only call pure cells, and `{decl.name}` is not pure",
