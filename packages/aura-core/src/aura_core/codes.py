@@ -72,6 +72,17 @@ CODES: dict[str, str] = {
     "E0135": "`break` or `continue` outside a loop",
     "W0001": "value computed and dropped",
     "W0120": "unreachable match arm",
+    # Packages: manifests, lock files, archives, trust (spec/packages.md)
+    "E0901": "malformed TOML file",
+    "E0902": "invalid manifest value",
+    "E0903": "invalid package name",
+    "E0904": "malformed lock file",
+    "E0905": "invalid package archive",
+    "E0906": "checksum, signature or key does not verify",
+    "E0907": "transparency-log proof does not verify",
+    "E0908": "malformed dependency index",
+    "E0909": "cannot read or write a package file",
+    "W0901": "unknown manifest key",
     # Verification (spec section 8)
     "V0001": "precondition might not hold",
     "V0002": "postcondition might not hold",

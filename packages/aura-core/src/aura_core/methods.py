@@ -25,8 +25,9 @@ Three things need more than a type to describe:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, TypeAlias
 
 from aura_core.prelude import OPTION, PRELUDE_MODULE, RESULT, option_type
@@ -333,8 +334,13 @@ def _result(t: Adt, tab: _Table) -> None:
     tab.add("unwrap_or", (("d", ok),), ok, "The value inside `Ok`, or `d`.")
 
 
-def _entries(receiver: Type) -> dict[str, _Entry]:
-    t = strip_refinement(receiver)
+def _entries(receiver: Type) -> Mapping[str, _Entry]:
+    return _table_for(strip_refinement(receiver))
+
+
+@lru_cache(maxsize=512)
+def _table_for(t: Type) -> Mapping[str, _Entry]:
+    """The methods of one (unrefined) receiver type; built once per type and reused."""
     tab = _Table(t)
     if isinstance(t, Prim):
         if t.name in INTEGER_NAMES:

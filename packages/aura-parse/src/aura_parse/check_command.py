@@ -1,19 +1,47 @@
-"""``aura check PATH...``: parse every module and report its diagnostics.
+"""``aura check PATH...``: load, parse and type-check programs; report diagnostics.
 
-Semantic analysis joins this command when the type checker lands; until then
-``check`` is the syntax check of spec section 10 with its exit statuses
-(0 clean, 1 errors, 2 usage).
+Each path is a program: a package directory (with ``aura.toml``), or a ``.aura``
+file with what it imports.  A directory without ``aura.toml`` holds independent
+programs, one per ``.aura`` file below it.  Type checking runs when a program
+has no syntax or loading errors, so that a declaration the parser had to drop
+does not show up again as a string of "cannot find" errors.
+
+Exit statuses are those of spec section 10: 0 clean, 1 errors, 2 usage.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 import click
 
-from aura_core.cli_support import Reporter, collect_sources, format_option, guarded, read_source
+from aura_core.check import check_modules
+from aura_core.cli_support import Reporter, collect_sources, format_option, guarded
 from aura_core.diagnostics import Diagnostic
-from aura_parse.parser import parse_module
+from aura_parse.loader import load_program
+from aura_parse.project import MANIFEST_FILE
 
-__all__ = ["check"]
+__all__ = ["check", "check_program"]
+
+
+def check_program(entry: Path) -> list[Diagnostic]:
+    """Every diagnostic of the program rooted at ``entry`` (a file or package directory)."""
+    loaded = load_program(entry)
+    if not loaded.ok:
+        return list(loaded.diagnostics)
+    return [*loaded.diagnostics, *check_modules(loaded.modules).diagnostics]
+
+
+def _programs(paths: Iterable[str]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir() and not (path / MANIFEST_FILE).is_file():
+            out.extend(collect_sources([path]))
+        else:
+            out.append(path)
+    return out
 
 
 @click.command("check")
@@ -21,12 +49,17 @@ __all__ = ["check"]
 @format_option
 @guarded
 def check(paths: tuple[str, ...], output_format: str) -> None:
-    """Parse and check Aura files or directories of them."""
+    """Parse and type-check Aura files, packages, or directories of programs."""
     reporter = Reporter(output_format)
-    for path in collect_sources(paths):
-        source = read_source(path)
-        if isinstance(source, Diagnostic):
-            reporter.emit(source)
-            continue
-        reporter.extend(parse_module(source).diagnostics)
+    seen: set[tuple[str, str, int, int]] = set()
+    for program in _programs(paths):
+        for d in check_program(program):
+            key = (
+                d.code,
+                d.file.name if d.file else "",
+                *((d.span.start, d.span.end) if d.span else (0, 0)),
+            )
+            if key not in seen:  # a module shared by several programs reports once
+                seen.add(key)
+                reporter.emit(d)
     raise SystemExit(reporter.finish())
