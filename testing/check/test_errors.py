@@ -201,3 +201,47 @@ def test_reassigning_a_moved_resource_makes_it_usable(codes: Codes) -> None:
         "    for i in 0..3:\n        val d = Conn { id: i }\n        close(d)\n"
     )
     assert codes(text) == []
+
+
+OWNED = (
+    "type Conn = resource record { id: i64 }\n"
+    "type Pool = record { main: Conn }\n"
+    "cell close(c: Conn):\n    return\n"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    val c = Conn { id: 1 }\n    val v = [c]\n    val w = v\n    close(w[0])\n"
+        "    close(v[0])\n",
+        "    val p = Pool { main: Conn { id: 1 } }\n    close(p.main)\n    close(p.main)\n",
+        "    val o: Option<Conn> = Some(Conn { id: 1 })\n    match o:\n        Some(c):\n"
+        "            close(c)\n        None:\n            return\n    match o:\n"
+        "        Some(c):\n            close(c)\n        None:\n            return\n",
+    ],
+    ids=["vector", "field", "option"],
+)
+def test_values_holding_resources_are_affine(codes: Codes, body: str) -> None:
+    found = codes(OWNED + "cell run():\n" + body)
+    assert [c for c, _, _ in found] == ["E0118"]
+
+
+def test_only_one_branch_of_a_conditional_moves(codes: Codes) -> None:
+    text = OWNED + (
+        "cell run(flag: bool):\n    val a = Conn { id: 1 }\n    val b = a if flag else a\n"
+        "    close(b)\n"
+    )
+    assert codes(text) == []
+
+
+def test_result_outside_ensures_says_where(check: Check) -> None:
+    result = check("cell f() -> i64:\n    requires result > 0\n    return 1\n")
+    (d,) = result.diagnostics
+    assert d.code == "E0121" and "before the result exists" in d.notes[0]
+
+
+def test_type_parameters_cannot_be_ordered(codes: Codes) -> None:
+    assert [c for c, _, _ in codes("cell f<T>(a: T, b: T) -> bool:\n    return a < b\n")] == [
+        "E0128"
+    ]

@@ -280,7 +280,11 @@ class ExprChecker(CallChecker):
     # ---------------------------------------------------- specifications
     def result_ref(self, e: ast.ResultRef) -> tir.Expr:
         if not self.ctx.result_allowed:
-            where = "an `ensures` clause" if self.ctx.spec else "code that runs"
+            where = (
+                "a specification checked before the result exists"
+                if self.ctx.spec
+                else ("code that runs")
+            )
             self.error(
                 "E0121",
                 "`result` may only be used in an `ensures` clause",
@@ -415,6 +419,14 @@ class ExprChecker(CallChecker):
                 )
             return tir.Binary(BOOL, op, left, right, span=e.span)
         if op in _ORDER:
+            if self.mentions_param(lt):
+                self.error(
+                    "E0128",
+                    f"values of type `{display(lt)}` cannot be compared",
+                    e.span,
+                    notes=("a type parameter is opaque",),
+                )
+                return tir.Binary(BOOL, op, left, right, span=e.span)
             if not (_numeric(lt) or lt == STRING):
                 return self.bad_operands(e, left, right, BOOL)
             return tir.Binary(BOOL, op, left, right, span=e.span)

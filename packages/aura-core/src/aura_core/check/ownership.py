@@ -6,8 +6,9 @@ E0118, with a label where it moved.  The analysis is flow-sensitive and
 conservative: after an ``if`` or ``match``, a local moved on any path counts as
 moved; a loop body is walked twice, so a move in one iteration is seen by the
 next.  Assigning a new value to a moved ``val mut`` local makes it usable again.
-Fields and elements of a resource are reached through it, so only whole locals
-move.
+A type that contains a resource (a record field, a vector element, an
+``Option``) is affine too, and moving a field or element out of a local moves the
+whole local.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from aura_core import tir
+from aura_core.check.places import place_path
 from aura_core.check.report import Reporter
 from aura_core.source import SourceFile, Span
 from aura_core.types import Type
@@ -52,6 +54,15 @@ class _Walker:
                 self.use(obj, moved, consume=False)
                 if isinstance(e, tir.Index):
                     self.use(e.index, moved, consume=False)
+                found = place_path(e)
+                if consume and found is not None and self.is_resource(e.type):
+                    moved[found[0].id] = e.span  # moving a part out moves the whole
+            case tir.Conditional(cond=cond, then=then, otherwise=otherwise):
+                self.use(cond, moved, consume=False)
+                branch = dict(moved)
+                self.use(then, branch, consume)
+                self.use(otherwise, moved, consume)
+                moved.update(branch)
             case tir.MethodCall(receiver=receiver, args=args):
                 self.use(receiver, moved, consume=False)
                 self.uses(args, moved)
@@ -154,8 +165,6 @@ def _children(e: tir.Expr) -> tuple[list[tir.Expr], list[tir.Expr]]:
             return list(items), []
         case tir.Try(expr=x):
             return [x], []
-        case tir.Conditional(cond=c, then=a, otherwise=b):
-            return [a, b], [c]
         case tir.Interpolation(parts=parts):
             return [], [p for p in parts if not isinstance(p, str)]
         case tir.BuiltinCall(args=items):

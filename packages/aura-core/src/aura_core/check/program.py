@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aura_core import ast, consts, tir
+from aura_core import ast, consts, prelude, tir
 from aura_core.check.context import CellContext, Program
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
 from aura_core.check.ownership import check_moves
 from aura_core.check.report import Reporter
 from aura_core.check.signatures import Signatures, TypeScope
 from aura_core.check.stmts import StmtChecker
-from aura_core.check.typeops import display, is_error
+from aura_core.check.typeops import display, is_error, substitute
 from aura_core.diagnostics import Diagnostic
 from aura_core.modules import ParsedModule
 from aura_core.source import SourceFile, Span
@@ -28,10 +28,12 @@ from aura_core.types import (
     UNIT,
     Adt,
     Handle,
+    MapType,
     Prim,
     QualName,
     Type,
     TypeParam,
+    VecType,
     strip_refinement,
 )
 
@@ -63,6 +65,7 @@ class _Checker:
         self._const_values: dict[QualName, tir.ConstValue | None] = {}
         self._const_exprs: dict[QualName, tir.Expr] = {}
         self._evaluating: list[QualName] = []
+        self._affine: dict[Type, bool] = {}
 
     def run(self) -> CheckResult:
         modules: dict[tuple[str, ...], tir.Module] = {}
@@ -225,7 +228,8 @@ class _Checker:
             end = decl.body.span if decl.body is not None else decl.span
             self.report.error(
                 "E0126",
-                f"`{decl.name}` may reach its end without returning a `{display(sig.ret)}`",
+                f"`{decl.name}` may reach its end without returning a value of type "
+                f"`{display(sig.ret)}`",
                 file,
                 Span(end.end, end.end),
                 labels=((decl.span, "declared here"),),
@@ -250,7 +254,17 @@ class _Checker:
         return definition, ctx.callees
 
     def is_resource(self, t: Type) -> bool:
+        """Whether values of ``t`` are affine: a resource record, or contain one."""
         t = strip_refinement(t)
+        known = self._affine.get(t)
+        if known is not None:
+            return known
+        self._affine[t] = False  # a recursive type is affine only through another path
+        result = any(self.is_resource(part) for part in self._parts(t)) or self._resource_record(t)
+        self._affine[t] = result
+        return result
+
+    def _resource_record(self, t: Type) -> bool:
         if not isinstance(t, Adt):
             return False
         ref = self.env.find(t.decl)
@@ -260,6 +274,34 @@ class _Checker:
             and isinstance(ref.decl.definition, ast.RecordDef)
             and ref.decl.definition.resource
         )
+
+    def _parts(self, t: Type) -> list[Type]:
+        """The types of the values a value of ``t`` holds."""
+        match t:
+            case VecType(elem):
+                return [elem]
+            case MapType(key, value):
+                return [key, value]
+            case Adt(decl, args):
+                enum = prelude.prelude_enum(decl)
+                ref = self.env.find(decl) if enum is None else None
+                if ref is not None and isinstance(ref.decl, ast.TypeDecl):
+                    if isinstance(ref.decl.definition, ast.RecordDef):
+                        record = self.sigs.record(ref)
+                        mapping = dict(
+                            zip(self._params(decl, record.type_params), args, strict=False)
+                        )
+                        return [substitute(f.type, mapping) for f in record.fields]
+                    if isinstance(ref.decl.definition, ast.EnumDef):
+                        enum = self.sigs.enum(ref)
+                if enum is not None:
+                    mapping = dict(zip(self._params(decl, enum.type_params), args, strict=False))
+                    return [substitute(ft, mapping) for v in enum.variants for _, ft in v.fields]
+        return []
+
+    @staticmethod
+    def _params(owner: QualName, names: Sequence[str]) -> list[TypeParam]:
+        return [TypeParam(n, owner) for n in names]
 
     def kind_rules(
         self, decl: ast.CellDecl, params: Sequence[tir.Local], ret: Type, source: SourceFile

@@ -112,7 +112,10 @@ class Signatures:
                     base_t, *self.predicate(scope.module, _RANGE_VAR, base_t, pred, scope.params)
                 )
             case ast.NamedType(path, args):
-                return self._named(t, path, args, scope)
+                named = self._named(t, path, args, scope)
+                if as_argument and isinstance(named, Refined):  # an alias of a refinement
+                    return self._refined_argument(t, scope)
+                return named
         raise AssertionError(t)
 
     def _refined_argument(self, t: ast.TypeExpr, scope: TypeScope) -> Type:
