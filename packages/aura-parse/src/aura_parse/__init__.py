@@ -2,9 +2,20 @@
 
 ``parse_module`` turns a :class:`~aura_core.source.SourceFile` into an
 :class:`~aura_core.ast.Module`, the comments beside it and its syntax
-diagnostics.
+diagnostics; ``load_program`` follows a program's imports and parses every
+module once; ``format_module`` prints a tree in canonical layout.
 """
 
+from aura_parse.formatter import format_module
+from aura_parse.loader import LoadResult, load_program
 from aura_parse.parser import ParseError, ParseResult, parse_expr, parse_module
 
-__all__ = ["ParseError", "ParseResult", "parse_expr", "parse_module"]
+__all__ = [
+    "LoadResult",
+    "ParseError",
+    "ParseResult",
+    "format_module",
+    "load_program",
+    "parse_expr",
+    "parse_module",
+]

@@ -527,7 +527,7 @@ class AstBuilder(Transformer[Token, Any]):
         tok = c[0]
         span = self._tok_span(tok)
         parts = split_number(tok.value, is_float=False)
-        if parts.suffix == "f64" and parts.text.isdigit():
+        if parts.suffix == "f64" and parts.text.replace("_", "").isdigit():
             return ast.FloatLit(float(parts.text), "f64", parts.text, span=span)
         try:
             value = int_value(parts.text)

@@ -18,13 +18,14 @@ from __future__ import annotations
 from aura_core import ast
 
 __all__ = [
+    "POSTFIX",
+    "TOP",
+    "format_args",
+    "format_binder",
     "format_expr",
-    "format_type",
     "format_pattern",
     "format_range",
-    "format_binder",
-    "format_args",
-    "TOP",
+    "format_type",
 ]
 
 #: The minimum level of a whole expression: anything stands there unparenthesized.
@@ -39,6 +40,8 @@ _BITOR = 7
 _CAST = 13
 _UNARY = 14
 _POSTFIX = 15
+#: The minimum level of a call receiver or assignment target.
+POSTFIX = _POSTFIX
 _ATOM = 16
 
 _BINARY_LEVEL: dict[str, int] = {
@@ -140,8 +143,8 @@ def _expr(e: ast.Expr) -> str:
                 f"else {format_expr(otherwise, _COND)}"
             )
         case ast.Quantifier(kind=kind, binders=binders, body=body):
-            inner = ", ".join(format_binder(b) for b in binders)
-            return f"{kind}({inner}): {format_expr(body)}"
+            bound = ", ".join(format_binder(b) for b in binders)
+            return f"{kind}({bound}): {format_expr(body)}"
         case ast.RecordLit(path=path, fields=fields):
             name = "::".join(path)
             if not fields:

@@ -8,12 +8,13 @@ threaded through the printing of every construct:
    header, a match arm) with its nesting depth and the source offsets it came
    from.  Constructs that spanned several source lines collapse onto one line;
    0.1 does no line wrapping, so a unit's line may be long.
-2. *Comments*: each comment is attached to a unit as a trailing comment, or
-   placed as an own-line comment before a unit at a chosen depth.  Placement
-   uses only offsets (and, with a source, columns), never the comment's text.
-3. *Rendering*: units and comments are printed in order with blank lines
-   decided by fixed rules between top-level declarations and by the source
-   inside blocks.
+2. *Comments* (:mod:`aura_parse.fmt_lines`): each comment is attached to a
+   unit as a trailing comment, or placed as an own-line comment before a unit
+   at a chosen depth.  Placement uses only offsets (and, with a source,
+   columns), never the comment's text.
+3. *Rendering* (:mod:`aura_parse.fmt_lines`): units and comments are printed
+   in order with blank lines decided by fixed rules between top-level
+   declarations and by the source inside blocks.
 
 The contract, tested by property tests: ``parse(format(t)).module == t`` for
 every tree the parser can produce, every comment appears exactly once and in
@@ -22,40 +23,20 @@ order, and formatting a formatted file changes nothing.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from aura_core import ast
 from aura_core.source import SourceFile
+from aura_parse.fmt_expr import (
+    POSTFIX,
+    format_expr,
+    format_pattern,
+    format_range,
+    format_type,
+)
+from aura_parse.fmt_lines import INDENT, Unit, place_comments, render
 
-from aura_parse.fmt_expr import format_expr, format_pattern, format_range, format_type
-
-__all__ = ["format_module", "format_expr", "format_type", "format_pattern", "INDENT"]
-
-#: One level of indentation.
-INDENT = "    "
-
-
-@dataclass(slots=True)
-class _Item:
-    """One output line (plus doc lines above it): a unit of code or an own-line comment.
-
-    ``start``/``end`` are the source offsets of what the line shows (for a block
-    header, only the head); comments falling inside that range were written
-    inside a construct this line collapses, so they trail the line.
-    """
-
-    depth: int
-    lines: list[str]
-    start: int | None = None
-    end: int | None = None
-    #: Top-level declaration kind ("import", "const", "type", "cell"); None elsewhere.
-    decl: str | None = None
-    #: The line ends with ``:`` and the following deeper items are its block.
-    opens: bool = False
-    is_comment: bool = False
-    trailing: list[tuple[int, str]] = field(default_factory=list)
+__all__ = ["INDENT", "format_expr", "format_module", "format_pattern", "format_type"]
 
 
 def format_module(
@@ -74,8 +55,8 @@ def format_module(
     with neither clauses nor statements, an extern cell with a body).
     """
     units = _Layout(source).module(module)
-    seq = _place_comments(units, comments, source)
-    return _render(seq, source)
+    seq = place_comments(units, comments, source)
+    return render(seq, source)
 
 
 # ------------------------------------------------------------------------ layout
@@ -87,31 +68,31 @@ class _Layout:
     def __init__(self, source: SourceFile | None) -> None:
         self.source = source
 
-    def module(self, module: ast.Module) -> list[_Item]:
-        units: list[_Item] = []
+    def module(self, module: ast.Module) -> list[Unit]:
+        units: list[Unit] = []
         for decl in module.decls:
             units.extend(self.decl(decl))
         return units
 
-    def decl(self, d: ast.Decl) -> list[_Item]:
+    def decl(self, d: ast.Decl) -> list[Unit]:
         match d:
             case ast.Import(path=path, alias=alias):
                 text = "import " + "::".join(path) + (f" as {alias}" if alias else "")
-                return [_Item(0, [text], d.span.start, d.span.end, decl="import")]
+                return [Unit(0, [text], d.span.start, d.span.end, decl="import")]
             case ast.ConstDecl(name=name, type=t, value=value, pub=pub, doc=doc):
                 text = f"{_pub(pub)}const {name}: {format_type(t)} = {format_expr(value)}"
                 lines = [*_doc_lines(doc), text]
-                return [_Item(0, lines, d.span.start, d.span.end, decl="const")]
+                return [Unit(0, lines, d.span.start, d.span.end, decl="const")]
             case ast.TypeDecl(name=name, params=params, definition=definition, pub=pub, doc=doc):
                 tparams = f"<{', '.join(params)}>" if params else ""
                 text = f"{_pub(pub)}type {name}{tparams} = {_type_definition(definition)}"
                 lines = [*_doc_lines(doc), text]
-                return [_Item(0, lines, d.span.start, d.span.end, decl="type")]
+                return [Unit(0, lines, d.span.start, d.span.end, decl="type")]
             case ast.CellDecl():
                 return self.cell(d)
         raise TypeError(f"not a declaration: {d!r}")
 
-    def cell(self, d: ast.CellDecl) -> list[_Item]:
+    def cell(self, d: ast.CellDecl) -> list[Unit]:
         stmts = d.body.stmts if d.body is not None else ()
         if d.extern and stmts:
             raise ValueError(f"extern cell {d.name!r} has a body")
@@ -136,78 +117,78 @@ class _Layout:
             + [d.span.start + 1]
         )
         end = head_end if opens else d.span.end
-        units = [_Item(0, [*_doc_lines(d.doc), header], d.span.start, end, "cell", opens)]
+        units = [Unit(0, [*_doc_lines(d.doc), header], d.span.start, end, "cell", opens)]
         units.extend(_clause(c, 1) for c in d.clauses)
         for s in stmts:
             units.extend(self.stmt(s, 1))
         return units
 
-    def block(self, block: ast.Block, depth: int, what: str) -> list[_Item]:
+    def block(self, block: ast.Block, depth: int, what: str) -> list[Unit]:
         if not block.stmts:
             raise ValueError(f"empty block in {what}")
-        units: list[_Item] = []
+        units: list[Unit] = []
         for s in block.stmts:
             units.extend(self.stmt(s, depth))
         return units
 
-    def stmt(self, s: ast.Stmt, depth: int) -> list[_Item]:
+    def stmt(self, s: ast.Stmt, depth: int) -> list[Unit]:
         start = s.span.start
         inner = depth + 1
         match s:
             case ast.IfStmt(branches=branches, else_body=else_body):
-                units: list[_Item] = []
+                units: list[Unit] = []
                 prev_end: int | None = None
                 for i, branch in enumerate(branches):
                     kw = "if" if i == 0 else "elif"
                     at = start if i == 0 else self._keyword(prev_end, "elif")
                     head = f"{kw} {format_expr(branch.cond)}:"
-                    units.append(_Item(depth, [head], at, branch.cond.span.end, opens=True))
+                    units.append(Unit(depth, [head], at, branch.cond.span.end, opens=True))
                     units.extend(self.block(branch.body, inner, kw))
                     prev_end = _block_end(branch.body)
                 if else_body is not None:
                     at = self._keyword(prev_end, "else")
                     end = at + 4 if at is not None else None
-                    units.append(_Item(depth, ["else:"], at, end, opens=True))
+                    units.append(Unit(depth, ["else:"], at, end, opens=True))
                     units.extend(self.block(else_body, inner, "else"))
                 return units
             case ast.WhileStmt(cond=cond, clauses=clauses, body=body):
-                head = _Item(depth, [f"while {format_expr(cond)}:"], start, cond.span.end)
-                return self._loop(head, clauses, body, inner, "while")
+                loop = Unit(depth, [f"while {format_expr(cond)}:"], start, cond.span.end)
+                return self._loop(loop, clauses, body, inner, "while")
             case ast.ForStmt(var=var, iterable=iterable, clauses=clauses, body=body):
                 what = (
                     format_range(iterable)
                     if isinstance(iterable, ast.Range)
                     else format_expr(iterable)
                 )
-                head = _Item(depth, [f"for {var} in {what}:"], start, iterable.span.end)
-                return self._loop(head, clauses, body, inner, "for")
+                loop = Unit(depth, [f"for {var} in {what}:"], start, iterable.span.end)
+                return self._loop(loop, clauses, body, inner, "for")
             case ast.MatchStmt(scrutinee=scrutinee, arms=arms):
                 if not arms:
                     raise ValueError("match without arms")
                 head = f"match {format_expr(scrutinee)}:"
-                units = [_Item(depth, [head], start, scrutinee.span.end, opens=True)]
+                units = [Unit(depth, [head], start, scrutinee.span.end, opens=True)]
                 for arm in arms:
                     pat = format_pattern(arm.pattern)
                     guard = f" if {format_expr(arm.guard)}" if arm.guard is not None else ""
                     last = arm.guard if arm.guard is not None else arm.pattern
                     units.append(
-                        _Item(inner, [f"{pat}{guard}:"], arm.span.start, last.span.end, opens=True)
+                        Unit(inner, [f"{pat}{guard}:"], arm.span.start, last.span.end, opens=True)
                     )
                     units.extend(self.block(arm.body, inner + 1, "match arm"))
                 return units
             case ast.UnsafeStmt(body=body):
-                units = [_Item(depth, ["unsafe:"], start, start + 6, opens=True)]
+                units = [Unit(depth, ["unsafe:"], start, start + 6, opens=True)]
                 return units + self.block(body, inner, "unsafe")
-        return [_Item(depth, [_simple_stmt(s)], start, s.span.end)]
+        return [Unit(depth, [_simple_stmt(s)], start, s.span.end)]
 
     def _loop(
         self,
-        head: _Item,
+        head: Unit,
         clauses: tuple[ast.LoopClause, ...],
         body: ast.Block,
         inner: int,
         what: str,
-    ) -> list[_Item]:
+    ) -> list[Unit]:
         """A loop header with its clauses moved into the body (the canonical form)."""
         head.opens = True
         units = [head]
@@ -282,7 +263,7 @@ def _variant(v: ast.Variant) -> str:
     return f"{v.name}({fields})"
 
 
-def _clause(c: ast.ContractClause | ast.LoopClause, depth: int) -> _Item:
+def _clause(c: ast.ContractClause | ast.LoopClause, depth: int) -> Unit:
     match c:
         case ast.Requires(cond=cond):
             text = f"requires {format_expr(cond)}"
@@ -294,7 +275,7 @@ def _clause(c: ast.ContractClause | ast.LoopClause, depth: int) -> _Item:
             text = "decreases " + ", ".join(format_expr(m) for m in measures)
         case _:
             raise TypeError(f"not a clause: {c!r}")
-    return _Item(depth, [text], c.span.start, c.span.end)
+    return Unit(depth, [text], c.span.start, c.span.end)
 
 
 def _simple_stmt(s: ast.Stmt) -> str:
@@ -309,7 +290,7 @@ def _simple_stmt(s: ast.Stmt) -> str:
                 raise ValueError(f"val {name!r} has a where clause but no type")
             return f"{text} = {format_expr(value)}"
         case ast.Assign(target=target, op=op, value=value):
-            return f"{format_expr(target, 15)} {op} {format_expr(value)}"
+            return f"{format_expr(target, POSTFIX)} {op} {format_expr(value)}"
         case ast.ExprStmt(expr=e):
             return format_expr(e)
         case ast.ReturnStmt(value=value):
@@ -340,126 +321,3 @@ def _block_end(block: ast.Block) -> int | None:
         case _:
             nested = None
     return max(last.span.end, nested) if nested is not None else last.span.end
-
-
-# ---------------------------------------------------------------------- comments
-
-
-def _place_comments(
-    units: list[_Item], comments: Sequence[ast.Comment], source: SourceFile | None
-) -> list[_Item]:
-    """Interleave comments with the units; returns the output sequence.
-
-    A trailing comment, or any comment inside the source range a unit shows,
-    trails that unit's line.  An own-line comment goes before the next unit, at
-    that unit's depth, unless it is indented at least as deep as a block that
-    closes in between: then it ends that block (needs the source for columns).
-    """
-    anchored = sorted((u.start, i) for i, u in enumerate(units) if u.start is not None)
-    starts = [s for s, _ in anchored]
-    before: dict[int, list[_Item]] = {}
-    for c in sorted(comments, key=lambda c: c.span.start):
-        text = c.text.rstrip()
-        o = c.span.start
-        k = bisect.bisect_right(starts, o) - 1
-        owner = anchored[k][1] if k >= 0 else None
-        if owner is not None:
-            u = units[owner]
-            if not c.own_line or (u.end is not None and o < u.end):
-                u.trailing.append((o, text))
-                continue
-        nxt = anchored[k + 1][1] if k + 1 < len(anchored) else len(units)
-        depth = _comment_depth(units, owner, nxt, o, source)
-        before.setdefault(nxt, []).append(_Item(depth, [text], o, o + 1, is_comment=True))
-    seq: list[_Item] = []
-    for i, u in enumerate(units):
-        seq.extend(before.get(i, ()))
-        seq.append(u)
-    seq.extend(before.get(len(units), ()))
-    return seq
-
-
-def _comment_depth(
-    units: list[_Item], prev: int | None, nxt: int, offset: int, source: SourceFile | None
-) -> int:
-    """Depth of an own-line comment between units ``prev`` and ``nxt``.
-
-    Blocks at depths between the two close there; the comment ends the deepest
-    of them whose statements start at or left of the comment's column.
-    """
-    floor = units[nxt].depth if nxt < len(units) else 0
-    if source is None or prev is None:
-        return floor
-    column = source.position(offset).column
-    for depth in range(units[prev].depth, floor, -1):
-        for u in reversed(units[: prev + 1]):
-            if u.depth == depth and u.start is not None:
-                if column >= source.position(u.start).column:
-                    return depth
-                break
-    return floor
-
-
-# --------------------------------------------------------------------- rendering
-
-
-def _render(seq: list[_Item], source: SourceFile | None) -> str:
-    out: list[str] = []
-    prev: _Item | None = None
-    seen_decl: str | None = None
-    group_open = False
-    for i, item in enumerate(seq):
-        if item.decl is not None or (item.depth == 0 and item.is_comment and not group_open):
-            # Starts a top-level group: leading comments, doc lines, the declaration.
-            decl = item.decl if item.decl is not None else _next_decl(seq, i)
-            if item.decl is None and decl is None:
-                blank = _source_blank(prev, item, source)  # comments at end of file
-            elif not group_open:
-                blank = seen_decl is not None and not (
-                    seen_decl == decl and decl in ("import", "const")
-                )
-                if item.decl is None:
-                    group_open = True
-            else:
-                blank = _source_blank(prev, item, source)
-            if item.decl is not None:
-                seen_decl = item.decl
-                group_open = False
-        elif prev is not None and prev.opens and item.depth > prev.depth:
-            blank = False
-        else:
-            blank = _source_blank(prev, item, source)
-        if blank and out:
-            out.append("")
-        prefix = INDENT * item.depth
-        out.extend(prefix + line for line in item.lines)
-        if item.trailing:
-            out[-1] += "".join("  " + text for _, text in item.trailing)
-        prev = item
-    return "\n".join(out) + "\n" if out else ""
-
-
-def _next_decl(seq: list[_Item], i: int) -> str | None:
-    """The kind of the declaration a top-level comment at ``seq[i]`` leads into, if any."""
-    for item in seq[i:]:
-        if item.decl is not None:
-            return item.decl
-    return None
-
-
-def _source_blank(prev: _Item | None, item: _Item, source: SourceFile | None) -> bool:
-    """Whether the source had a blank line between what ``prev`` and ``item`` show."""
-    if source is None or prev is None or prev.start is None or item.start is None:
-        return False
-    last = _last_line(prev, source)
-    first = source.position(item.start).line
-    return any(not source.line_text(n).strip() for n in range(last + 1, first))
-
-
-def _last_line(item: _Item, source: SourceFile) -> int:
-    assert item.start is not None
-    end = item.end if item.end is not None and item.end > item.start else item.start + 1
-    line = source.position(end - 1).line
-    for o, _ in item.trailing:
-        line = max(line, source.position(o).line)
-    return line
