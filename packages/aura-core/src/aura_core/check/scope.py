@@ -1,25 +1,26 @@
-"""Block scopes of local names inside one cell."""
+"""Block scopes of local names inside one cell.
+
+One dictionary maps each name to the stack of locals it denotes, innermost
+last, and each block remembers the names it declared: lookups cost one
+dictionary access however deep the nesting, and leaving a block pops exactly
+its own names.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from aura_core import tir
 
 __all__ = ["Scopes"]
 
 
-@dataclass
-class _Block:
-    names: dict[str, tir.Local] = field(default_factory=dict)
-
-
 class Scopes:
     """A stack of blocks; an inner block may shadow, one block may not redeclare."""
 
     def __init__(self) -> None:
-        self._blocks: list[_Block] = [_Block()]
+        self._visible: dict[str, list[tir.Local]] = {}
+        self._blocks: list[dict[str, tir.Local]] = [{}]
         self._next_id = 0
 
     def skip_ids(self, count: int) -> None:
@@ -31,26 +32,27 @@ class Scopes:
         return self._next_id
 
     def push(self) -> None:
-        self._blocks.append(_Block())
+        self._blocks.append({})
 
     def pop(self) -> None:
-        self._blocks.pop()
+        for name in self._blocks.pop():
+            stack = self._visible[name]
+            stack.pop()
+            if not stack:
+                del self._visible[name]
 
     def declare(self, local: tir.Local) -> tir.Local | None:
         """Add ``local`` to the innermost block; returns the local it would redeclare."""
         block = self._blocks[-1]
-        previous = block.names.get(local.name)
+        previous = block.get(local.name)
         if previous is None:
-            block.names[local.name] = local
+            block[local.name] = local
+            self._visible.setdefault(local.name, []).append(local)
         return previous
 
     def lookup(self, name: str) -> tir.Local | None:
-        for block in reversed(self._blocks):
-            local = block.names.get(name)
-            if local is not None:
-                return local
-        return None
+        stack = self._visible.get(name)
+        return stack[-1] if stack else None
 
     def visible(self) -> Iterator[str]:
-        for block in self._blocks:
-            yield from block.names
+        yield from self._visible
