@@ -1,0 +1,155 @@
+"""Every Aura program the project shows must parse: the cookbook and the docs.
+
+Collected: each ``cookbook/*.aura`` file, and each fenced code block marked
+``aura`` in ``docs/**/*.md`` and the top-level ``README.md``.  A block whose first
+line is ``# fragment`` holds statements shown outside their cell; it is wrapped
+in one before parsing.  The cookbook is also run through the installed
+``aura check`` command.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from aura_core.source import SourceFile
+
+ROOT = Path(__file__).resolve().parent.parent
+COOKBOOK = sorted((ROOT / "cookbook").glob("*.aura"))
+DOCS = sorted((ROOT / "docs").rglob("*.md")) + sorted(ROOT.glob("README.md"))
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """An ``aura`` code block: where it is and its text."""
+
+    path: Path
+    line: int  # 1-based line of the block's first line of code
+    text: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+    @property
+    def is_fragment(self) -> bool:
+        first = self.text.lstrip("\n").split("\n", 1)[0].strip()
+        return first == "# fragment"
+
+
+def aura_blocks(path: Path) -> list[Block]:
+    """The fenced blocks whose info string starts with ``aura`` in a Markdown file."""
+    blocks: list[Block] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if m is None:
+            i += 1
+            continue
+        indent, fence = m["indent"], m["fence"]
+        info = m["info"].split()
+        body: list[str] = []
+        j = i + 1
+        while j < len(lines):
+            close = lines[j].strip()
+            if close.startswith(fence[0] * len(fence)) and not close.strip(fence[0]):
+                break
+            line = lines[j]
+            body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
+            j += 1
+        if info and info[0] == "aura":
+            blocks.append(Block(path, i + 2, "\n".join(body) + "\n"))
+        i = j + 1
+    return blocks
+
+
+def as_module(block: Block) -> str:
+    """The block as a whole module: fragments become the body of a cell."""
+    if not block.is_fragment:
+        return block.text
+    body = ["    " + line if line.strip() else "" for line in block.text.splitlines()]
+    return "cell fragment():\n" + "\n".join(body) + "\n"
+
+
+def describe(result: object, source: SourceFile) -> str:
+    lines = []
+    for d in getattr(result, "diagnostics", ()):
+        where = source.name
+        if d.span is not None:
+            pos = (d.file or source).position(d.span.start)
+            where = f"{where}:{pos.line}:{pos.column}"
+            line_text = (d.file or source).line_text(pos.line)
+            lines.append(
+                f"{d.severity.value}[{d.code}]: {d.message}\n  --> {where}\n  | {line_text}"
+            )
+        else:
+            lines.append(f"{d.severity.value}[{d.code}]: {d.message} ({where})")
+    return "\n".join(lines)
+
+
+def check_parses(source: SourceFile) -> None:
+    from aura_parse import parse_module
+
+    result = parse_module(source)
+    errors = [d for d in result.diagnostics if d.is_error]
+    assert result.ok and not errors, "\n" + describe(result, source)
+    assert result.module is not None
+
+
+DOC_BLOCKS = [b for path in DOCS for b in aura_blocks(path)]
+
+
+def test_cookbook_is_not_empty() -> None:
+    names = {p.name for p in COOKBOOK}
+    assert "binary_search.aura" in names
+    assert len(COOKBOOK) >= 6
+
+
+@pytest.mark.parametrize("path", COOKBOOK, ids=lambda p: p.name)
+def test_cookbook_program_parses(path: Path) -> None:
+    check_parses(SourceFile.from_path(path, str(path.relative_to(ROOT))))
+
+
+@pytest.mark.parametrize("block", DOC_BLOCKS, ids=lambda b: b.id)
+def test_docs_code_block_parses(block: Block) -> None:
+    check_parses(SourceFile(block.id, as_module(block)))
+
+
+def _check_command() -> click.Command:
+    eps = {ep.name: ep for ep in entry_points(group="aura.commands")}
+    assert "check" in eps, "aura-parse does not register an `aura check` command"
+    command = eps["check"].load()
+    assert isinstance(command, click.Command)
+    return command
+
+
+def test_aura_check_accepts_the_cookbook() -> None:
+    result = CliRunner().invoke(
+        _check_command(), [str(p) for p in COOKBOOK], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_block_extraction(tmp_path: Path) -> None:
+    doc = tmp_path / "page.md"
+    doc.write_text(
+        "# Title\n\n```aura\ncell main():\n    println(1)\n```\n\n"
+        "```python\nprint(1)\n```\n\n"
+        "- a list item:\n\n  ```aura\n  # fragment\n  val x = 1\n  ```\n",
+        encoding="utf-8",
+    )
+    blocks = aura_blocks(doc)
+    assert [b.line for b in blocks] == [4, 15]
+    assert blocks[0].text == "cell main():\n    println(1)\n"
+    assert not blocks[0].is_fragment
+    assert blocks[1].is_fragment
+    assert as_module(blocks[1]) == "cell fragment():\n    # fragment\n    val x = 1\n"
