@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aura_parse.fmt_command import fmt
 from click.testing import CliRunner
+
+from aura_parse.fmt_command import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 

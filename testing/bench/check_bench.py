@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
+
+from parse_bench import DEFAULT_SEED, best_of, generate_aura, generate_python
 
 from aura_core.check import check_modules
 from aura_core.modules import ParsedModule
 from aura_core.source import SourceFile
 from aura_parse import parse_module
-from parse_bench import DEFAULT_SEED, best_of, generate_aura, generate_python
 
 GOAL_LINES = 10_000
 GOAL_SECONDS = 1.5
@@ -70,9 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"peer compile():   {peer.best:8.3f} s   (CPython, same program in Python)")
     print(f"ratio:            {full.best / peer.best:8.1f} x")
     print(f"goal:             < {budget:.2f} s: {'met' if full.best < budget else 'NOT met'}")
-    print(f"re-check after one edit of {EDIT_LINES} lines: {recheck.best * 1000:.1f} ms "
-          f"(whole file; goal < {EDIT_GOAL_SECONDS * 1000:.0f} ms: "
-          f"{'met' if recheck.best < EDIT_GOAL_SECONDS else 'NOT met'})")
+    print(
+        f"re-check after one edit of {EDIT_LINES} lines: {recheck.best * 1000:.1f} ms "
+        f"(whole file; goal < {EDIT_GOAL_SECONDS * 1000:.0f} ms: "
+        f"{'met' if recheck.best < EDIT_GOAL_SECONDS else 'NOT met'})"
+    )
     return 0
 
 

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import check_bench  # noqa: E402
+import check_bench
 
 
 def test_check_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
