@@ -362,3 +362,17 @@ def test_parse_expr_raises_on_error() -> None:
     with pytest.raises(ParseError) as info:
         parse_expr("a +")
     assert info.value.diagnostics[0].code == "E0001"
+
+
+def test_every_spec_example_round_trips_through_the_formatter() -> None:
+    from aura_parse import format_module
+
+    for block in spec_blocks():
+        text = as_module(block)
+        first = parse_module(SourceFile("spec.aura", text))
+        formatted = format_module(first.module, first.comments, first.source)
+        second = parse_module(SourceFile("spec.aura", formatted))
+        assert second.diagnostics == ()
+        assert second.module == first.module
+        assert [c.text for c in second.comments] == [c.text for c in first.comments]
+        assert format_module(second.module, second.comments, second.source) == formatted
