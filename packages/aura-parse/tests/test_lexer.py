@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aura_parse.lexer import RESERVED_WORDS, LexError
+from aura_core.keywords import RESERVED_WORDS
+from aura_parse.lexer import LexError
 from aura_parse.parser import _machine
 
 

@@ -9,7 +9,6 @@ import pytest
 from aura_pkg._toml import Locator
 from aura_pkg.errors import ManifestError
 from aura_pkg.manifest import (
-    RESERVED_NAMES,
     Dependency,
     add_dependency,
     check_package_name,
@@ -285,11 +284,6 @@ def test_check_package_name_and_import_name() -> None:
     assert check_package_name("in") is not None
     assert import_name("my-lib") == "my_lib"
     assert Dependency("my-lib", path="x").import_name == "my_lib"
-
-
-def test_reserved_names_match_the_parser() -> None:
-    lexer = pytest.importorskip("aura_parse.lexer")
-    assert lexer.RESERVED_WORDS | {"std"} == RESERVED_NAMES
 
 
 def test_load_manifest_from_a_file_or_directory(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aura_parse.lexer import RESERVED_WORDS, Token
+from aura_core.keywords import RESERVED_WORDS
+from aura_parse.lexer import Token
 
 __all__ = [
     "SyntaxProblem",

@@ -19,57 +19,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-__all__ = ["RESERVED_WORDS", "LexError", "Lexer", "TerminalSpec", "Token"]
+from aura_core.keywords import RESERVED_WORDS
 
-#: Reserved words of spec section 1 (`ghost` is reserved for a later version).
-RESERVED_WORDS = frozenset(
-    [
-        "and",
-        "as",
-        "assert",
-        "assume",
-        "break",
-        "cell",
-        "const",
-        "continue",
-        "decreases",
-        "elif",
-        "else",
-        "ensures",
-        "enum",
-        "exists",
-        "extern",
-        "false",
-        "for",
-        "forall",
-        "ghost",
-        "if",
-        "import",
-        "in",
-        "invariant",
-        "lemma",
-        "match",
-        "mut",
-        "not",
-        "old",
-        "or",
-        "pub",
-        "pure",
-        "record",
-        "requires",
-        "resource",
-        "result",
-        "return",
-        "test",
-        "true",
-        "trusted",
-        "type",
-        "unsafe",
-        "val",
-        "where",
-        "while",
-    ]
-)
+__all__ = ["LexError", "Lexer", "TerminalSpec", "Token"]
+
 
 #: Regex terminals in the order they are tried: the first alternative that
 #: matches wins, so floats precede integers and bytes literals precede names.

@@ -24,6 +24,7 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import Table
 
+from aura_core.keywords import RESERVED_WORDS
 from aura_pkg._toml import KeyPath, Places, atomic_write, parse_toml, toml_string
 from aura_pkg.errors import (
     CODE_IO,
@@ -56,58 +57,8 @@ MANIFEST_FILE = "aura.toml"
 EDITIONS = ("2026",)
 DEFAULT_EDITION = EDITIONS[0]
 
-#: Names a package may not take: ``std`` and the reserved words of spec
-#: language.md section 1.  A copy: aura-core does not export the list, and
-#: aura-pkg may not depend on aura-parse, which does (a test compares them).
-RESERVED_NAMES = frozenset(
-    (
-        "std",
-        "and",
-        "as",
-        "assert",
-        "assume",
-        "break",
-        "cell",
-        "const",
-        "continue",
-        "decreases",
-        "elif",
-        "else",
-        "ensures",
-        "enum",
-        "exists",
-        "extern",
-        "false",
-        "for",
-        "forall",
-        "ghost",
-        "if",
-        "import",
-        "in",
-        "invariant",
-        "lemma",
-        "match",
-        "mut",
-        "not",
-        "old",
-        "or",
-        "pub",
-        "pure",
-        "record",
-        "requires",
-        "resource",
-        "result",
-        "return",
-        "test",
-        "true",
-        "trusted",
-        "type",
-        "unsafe",
-        "val",
-        "where",
-        "while",
-    )
-)
+#: Names a package may not take: the language's reserved words and `std`.
+RESERVED_NAMES = RESERVED_WORDS | {"std"}
 
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,63}")
 _TOP_KEYS = ("package", "dependencies", "dev-dependencies")
