@@ -147,6 +147,8 @@ def test_nesting_limits() -> None:
     assert only(chain)[0] == "E0014"
     minus = "cell f():\n    val x = " + "-" * 5_000 + "1\n"
     assert only(minus)[0] == "E0014"
+    generic = "cell f(v: " + "Vec<" * 3_000 + "i64" + ">" * 3_000 + "):\n    return\n"
+    assert only(generic)[0] == "E0014"
     blocks = (
         "cell f():\n"
         + "".join(" " * (4 * i) + "if a:\n" for i in range(1, 150))

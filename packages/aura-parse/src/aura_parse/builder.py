@@ -30,7 +30,7 @@ from aura_parse.literals import (
 
 __all__ = ["MAX_EXPR_DEPTH", "AstBuilder", "BuildIssue", "BuildSession", "RawBlock"]
 
-#: Deepest expression nesting accepted (operators, calls, postfix chains).
+#: Deepest nesting of expressions (operators, calls, postfix chains) and types.
 MAX_EXPR_DEPTH = 200
 
 _N = TypeVar("_N", bound=ast.Node)
@@ -72,7 +72,7 @@ class BuildSession:
             self.too_deep = True
             self.report(
                 "E0014",
-                f"expression nested more than {MAX_EXPR_DEPTH} levels deep",
+                f"expression or type nested more than {MAX_EXPR_DEPTH} levels deep",
                 node.span,
                 "split it with intermediate `val` bindings",
             )
@@ -289,15 +289,17 @@ class AstBuilder(Transformer[Token, Any]):
 
     # ----------------------------------------------------------------- types
     def named_type(self, c: list[Any]) -> ast.NamedType:
-        return ast.NamedType(tuple(_names(c)), tuple(_nodes(c)), span=self._span(c))
+        args = tuple(_nodes(c))
+        return self.s.nested(ast.NamedType(tuple(_names(c)), args, span=self._span(c)), args)
 
     def refined_type(self, c: list[Any]) -> ast.RefinedType:
         base, pred = _nodes(c)
-        return ast.RefinedType(_names(c)[0], base, pred, span=self._span(c))
+        node = ast.RefinedType(_names(c)[0], base, pred, span=self._span(c))
+        return self.s.nested(node, (base, pred))
 
     def range_type(self, c: list[Any]) -> ast.RangeType:
         base, rng = _nodes(c)
-        return ast.RangeType(base, rng, span=self._span(c))
+        return self.s.nested(ast.RangeType(base, rng, span=self._span(c)), (base,))
 
     def range(self, c: list[Any]) -> ast.Range:
         lo, hi = _nodes(c)
