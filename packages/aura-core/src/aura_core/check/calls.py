@@ -1,30 +1,25 @@
-"""Checking calls, method calls, enum variants and record literals.
+"""Checking calls: cells, prelude functions, static functions and methods.
 
-Generic cells, records and enums are instantiated here: type arguments are
-found by matching parameter types against the arguments and the expected
-type (:func:`~aura_core.check.typeops.unify`), never written in expressions.
-This module is the base class of :class:`~aura_core.check.exprs.ExprChecker`;
-the ``expr``/``expect`` methods it calls are defined there.
+Calls are where the rules about *who may call what* live: only pure cells in
+specifications, only pure cells from pure cells, untrusted externs only inside
+``unsafe:``, lemmas only as statements, and ``mut`` arguments exactly where the
+parameter is ``mut`` (:mod:`aura_core.check.places`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from aura_core import ast, methods, prelude, tir
-from aura_core.check.context import CellContext
+from aura_core.check.constructors import ConstructorChecker
 from aura_core.check.env import DeclRef
 from aura_core.check.places import check_mut_args, mutable_place
-from aura_core.check.signatures import TypeScope
-from aura_core.check.suggest import did_you_mean
 from aura_core.check.typeops import contains_param, display, is_error, substitute, unify
-from aura_core.source import Span
 from aura_core.types import (
     ERROR,
     STRING,
     UNIT,
-    Adt,
     QualName,
     Type,
     TypeParam,
@@ -38,226 +33,9 @@ _BUILTINS = {"print", "println", "panic"}
 _PRELUDE_VARIANTS = {"Some": prelude.OPTION, "Ok": prelude.RESULT, "Err": prelude.RESULT}
 _I64_HINT = methods.I64
 
-PathTarget = (
-    tuple[Literal["variant"], tuple[QualName, str]]
-    | tuple[Literal["const", "cell", "record"], DeclRef]
-)
 
-
-class CallChecker:
-    """Shared state and helpers of expression checking, and everything call-shaped."""
-
-    def __init__(self, ctx: CellContext):
-        self.ctx = ctx
-        self.scopes = ctx.scopes
-        self.env = ctx.program.env
-        self.sigs = ctx.program.sigs
-        self.module = ctx.module
-        self.file = ctx.module.parsed.source
-
-    if TYPE_CHECKING:
-
-        def expr(self, e: ast.Expr, expected: Type | None = None) -> tir.Expr: ...
-
-        def expect(self, e: ast.Expr, expected: Type, what: str = "") -> tir.Expr: ...
-
-        def printable(self, value: tir.Expr) -> None: ...
-
-    # ------------------------------------------------------------- reporting
-    def error(self, code: str, message: str, span: Span, **kw: Any) -> None:
-        self.ctx.program.report.error(code, message, self.file, span, **kw)
-
-    def suggest(self, name: str, candidates: Sequence[str]) -> str | None:
-        return did_you_mean(name, candidates)
-
-    # ----------------------------------------------------------------- types
-    def resolve_type(self, t: ast.TypeExpr) -> Type:
-        return self.sigs.resolve(t, TypeScope(self.module, self.ctx.type_params))
-
-    def subst(self, t: Type, mapping: dict[TypeParam, Type]) -> Type:
-        return substitute(t, mapping)
-
-    def new_local(self, name: str, t: Type, mutable: bool, span: Span) -> tir.Local:
-        local = tir.Local(self.scopes.new_id(), name, t, mutable, span)
-        previous = self.scopes.declare(local)
-        if previous is not None:
-            self.error(
-                "E0101",
-                f"`{name}` is already declared in this block",
-                span,
-                labels=((previous.span, "first declared here"),),
-                help="choose another name, or assign with `=` if it is `val mut`",
-            )
-        return local
-
-    def const_type(self, ref: DeclRef) -> Type:
-        decl = ref.decl
-        assert isinstance(decl, ast.ConstDecl)
-        return self.sigs.resolve(decl.type, TypeScope(ref.module, {}))
-
-    def record_of(self, t: Type) -> tuple[tir.RecordDef, dict[TypeParam, Type]] | None:
-        t = strip_refinement(t)
-        if not isinstance(t, Adt):
-            return None
-        ref = self.env.find(t.decl)
-        if ref is None or not isinstance(ref.decl, ast.TypeDecl):
-            return None
-        if not isinstance(ref.decl.definition, ast.RecordDef):
-            return None
-        definition = self.sigs.record(ref)
-        return definition, _mapping(definition.name, definition.type_params, t.args)
-
-    def enum_of(self, t: Type) -> tuple[tir.EnumDef, dict[TypeParam, Type]] | None:
-        t = strip_refinement(t)
-        if not isinstance(t, Adt):
-            return None
-        definition = self.enum_def(t.decl)
-        if definition is None:
-            return None
-        return definition, _mapping(definition.name, definition.type_params, t.args)
-
-    def enum_def(self, name: QualName) -> tir.EnumDef | None:
-        builtin = prelude.prelude_enum(name)
-        if builtin is not None:
-            return builtin
-        ref = self.env.find(name)
-        if ref is None or not isinstance(ref.decl, ast.TypeDecl):
-            return None
-        if not isinstance(ref.decl.definition, ast.EnumDef):
-            return None
-        return self.sigs.enum(ref)
-
-    def has_method(self, t: Type, name: str) -> bool:
-        return methods.builtin_method(t, name) is not None
-
-    # ----------------------------------------------------------------- paths
-    def resolve_path(self, e: ast.Node, parts: tuple[str, ...]) -> PathTarget | None:
-        """``Enum::Variant``, ``module::name`` or ``module::Enum::Variant``."""
-        module = self.module
-        rest = parts
-        if parts[0] in module.imports and len(parts) >= 2:
-            if len(parts) == 2:
-                ref = self.env.member(module, parts[0], parts[1], e.span)
-                if ref is None:
-                    return None
-                return self._classify(ref)
-            target = self.env.imported(module, parts[0])
-            if target is None:
-                return None
-            ref = self.env.member(module, parts[0], parts[1], e.span)
-            rest = parts[1:]
-        else:
-            ref = self.env.own(module, parts[0])
-        if len(rest) == 2 and ref is not None and isinstance(ref.decl, ast.TypeDecl):
-            definition = ref.decl.definition
-            if isinstance(definition, ast.EnumDef):
-                names = [v.name for v in definition.variants]
-                if rest[1] in names:
-                    return ("variant", (ref.name, rest[1]))
-                self.error(
-                    "E0100",
-                    f"enum `{ref.decl.name}` has no variant `{rest[1]}`",
-                    e.span,
-                    help=self.suggest(rest[1], names),
-                )
-                return None
-        if len(rest) == 2 and rest[0] in ("Option", "Result") and ref is None:
-            enum = prelude.OPTION if rest[0] == "Option" else prelude.RESULT
-            return ("variant", (enum, rest[1]))
-        self.error(
-            "E0100",
-            f"cannot find `{'::'.join(parts)}`",
-            e.span,
-            help=self.suggest(parts[0], list(module.imports) + list(module.decls)),
-        )
-        return None
-
-    def _classify(self, ref: DeclRef) -> PathTarget:
-        if isinstance(ref.decl, ast.ConstDecl):
-            return ("const", ref)
-        if isinstance(ref.decl, ast.CellDecl):
-            return ("cell", ref)
-        return ("record", ref)
-
-    # -------------------------------------------------------------- variants
-    def variant_value(
-        self,
-        e: ast.Node,
-        enum_name: QualName,
-        variant: str,
-        args: Sequence[ast.Arg],
-        expected: Type | None,
-        qualified: bool = False,
-    ) -> tir.Expr:
-        definition = self.enum_def(enum_name)
-        assert definition is not None
-        index = next(i for i, v in enumerate(definition.variants) if v.name == variant)
-        fields = definition.variants[index].fields
-        shown = (
-            variant
-            if enum_name.module == prelude.PRELUDE_MODULE
-            else (f"{enum_name.name}::{variant}")
-        )
-        if len(args) != len(fields):
-            self.error(
-                "E0108",
-                f"`{shown}` takes {len(fields)} argument"
-                f"{'s' if len(fields) != 1 else ''}, but {len(args)} "
-                f"{'were' if len(args) != 1 else 'was'} given",
-                e.span,
-            )
-        params = frozenset(TypeParam(n, enum_name) for n in definition.type_params)
-        binding: dict[TypeParam, Type] = {}
-        want = strip_refinement(expected) if expected is not None else None
-        if isinstance(want, Adt) and want.decl == enum_name:
-            binding.update(_mapping(enum_name, definition.type_params, want.args))
-        values = self._infer_args([a.value for a in args], [t for _, t in fields], params, binding)
-        missing = [p for p in params if p not in binding]
-        if missing:
-            self.error(
-                "E0110",
-                f"cannot infer the type of `{shown}`",
-                e.span,
-                help="give the binding a type, such as `val x: Option<i64> = None`",
-            )
-            for p in missing:
-                binding[p] = ERROR
-        t = Adt(enum_name, tuple(binding[TypeParam(n, enum_name)] for n in definition.type_params))
-        return tir.VariantLit(t, variant, index, tuple(values), span=e.span)
-
-    def _infer_args(
-        self,
-        args: Sequence[ast.Expr],
-        param_types: Sequence[Type],
-        params: frozenset[TypeParam],
-        binding: dict[TypeParam, Type],
-    ) -> list[tir.Expr]:
-        """Check arguments against generic parameter types, binding type parameters.
-
-        Arguments whose parameter type is fully known (or becomes known from
-        earlier arguments) are checked against it; the others are checked alone
-        and their types matched.  Unsuffixed literals wait for a binding.
-        """
-        out: list[tir.Expr | None] = [None] * len(args)
-        order = sorted(range(len(args)), key=lambda i: _is_flexible(args[i]))
-        for i in order:
-            if i >= len(param_types):
-                out[i] = self.expr(args[i])
-                continue
-            want = substitute(param_types[i], binding)
-            if not contains_param(want, params):
-                out[i] = self.expect(args[i], want, "in argument")
-                continue
-            value = self.expr(args[i])
-            if not unify(want, value.type, params, binding):
-                self.error(
-                    "E0109",
-                    f"mismatched types in argument: expected "
-                    f"`{display(want)}`, found `{display(value.type)}`",
-                    value.span,
-                )
-            out[i] = value
-        return [v for v in out if v is not None]
+class CallChecker(ConstructorChecker):
+    """Everything call-shaped."""
 
     # ----------------------------------------------------------------- calls
     def call(self, e: ast.Call, expected: Type | None) -> tir.Expr:
@@ -507,115 +285,6 @@ class CallChecker:
                 mutable_place(self, receiver, f"call `{e.method}` on it")
         return tir.MethodCall(sig.ret, receiver, e.method, tuple(values), span=e.span)
 
-    # -------------------------------------------------------- record literals
-    def record_lit(self, e: ast.RecordLit, expected: Type | None) -> tir.Expr:
-        parts = e.path
-        if len(parts) == 2 and parts[0] in self.module.imports:
-            ref = self.env.member(self.module, parts[0], parts[1], e.span)
-        elif len(parts) == 1:
-            ref = self.env.own(self.module, parts[0])
-        else:
-            ref = None
-        if ref is None or not (
-            isinstance(ref.decl, ast.TypeDecl) and isinstance(ref.decl.definition, ast.RecordDef)
-        ):
-            if ref is None or len(parts) == 1:
-                records = [
-                    n
-                    for n, d in self.module.decls.items()
-                    if isinstance(d, ast.TypeDecl) and isinstance(d.definition, ast.RecordDef)
-                ]
-                self.error(
-                    "E0102",
-                    f"unknown record type `{'::'.join(parts)}`",
-                    e.span,
-                    help=self.suggest(parts[-1], records),
-                )
-            for f in e.fields:
-                self.expr(f.value)
-            return tir.RecordLit(ERROR, (), span=e.span)
-        definition = self.sigs.record(ref)
-        params = frozenset(TypeParam(n, ref.name) for n in definition.type_params)
-        binding: dict[TypeParam, Type] = {}
-        want = strip_refinement(expected) if expected is not None else None
-        if isinstance(want, Adt) and want.decl == ref.name:
-            binding.update(_mapping(ref.name, definition.type_params, want.args))
-        by_name = {f.name: i for i, f in enumerate(definition.fields)}
-        given: dict[str, ast.FieldInit] = {}
-        for f in e.fields:
-            if f.name not in by_name:
-                self.error(
-                    "E0130",
-                    f"record `{definition.name.name}` has no field `{f.name}`",
-                    f.span,
-                    help=self.suggest(f.name, list(by_name)),
-                )
-                self.expr(f.value)
-            elif f.name in given:
-                self.error(
-                    "E0130",
-                    f"field `{f.name}` is given twice",
-                    f.span,
-                    labels=((given[f.name].span, "first given here"),),
-                )
-            else:
-                given[f.name] = f
-        inits = list(given.values())
-        checked = self._infer_args(
-            [f.value for f in inits],
-            [definition.fields[by_name[f.name]].type for f in inits],
-            params,
-            binding,
-        )
-        values = dict(zip((f.name for f in inits), checked, strict=True))
-        missing = [
-            f.name
-            for f in definition.fields
-            if f.name not in values and (self.ctx.program.field_default(ref, f.name) is None)
-        ]
-        if missing:
-            listed = ", ".join(f"`{m}`" for m in missing)
-            self.error(
-                "E0130",
-                f"missing field{'s' if len(missing) > 1 else ''} {listed} in "
-                f"`{definition.name.name}` literal",
-                e.span,
-                help="give every field without a default a value",
-            )
-        for p in params:
-            if p not in binding:
-                self.error(
-                    "E0110",
-                    f"cannot infer the type parameter `{p.name}` of `{definition.name.name}`",
-                    e.span,
-                )
-                binding[p] = ERROR
-        fields: list[tir.Expr] = []
-        for fd in definition.fields:
-            value = values.get(fd.name)
-            if value is None:
-                value = self.ctx.program.field_default(ref, fd.name) or tir.UnitConst(
-                    ERROR, span=e.span
-                )
-            fields.append(value)
-        t = Adt(ref.name, tuple(binding[TypeParam(n, ref.name)] for n in definition.type_params))
-        return tir.RecordLit(t, tuple(fields), span=e.span)
-
-
-def _mapping(owner: QualName, names: Sequence[str], args: Sequence[Type]) -> dict[TypeParam, Type]:
-    return {TypeParam(n, owner): a for n, a in zip(names, args, strict=False)}
-
 
 def _param_type(t: methods.ParamType) -> Type:
     return _I64_HINT if isinstance(t, methods.AnyInt) else t
-
-
-def _is_flexible(e: ast.Expr) -> bool:
-    """Arguments that take their type from the parameter: literals, ``[]``, ``None``."""
-    if isinstance(e, ast.Unary) and e.op == "-":
-        e = e.operand
-    return (
-        (isinstance(e, ast.IntLit) and e.suffix is None)
-        or (isinstance(e, ast.VecLit) and not e.elems)
-        or (isinstance(e, ast.Name) and e.id == "None")
-    )

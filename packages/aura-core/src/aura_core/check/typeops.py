@@ -22,7 +22,16 @@ from aura_core.types import (
     strip_refinement,
 )
 
-__all__ = ["accepts", "contains_param", "display", "is_error", "same", "substitute", "unify"]
+__all__ = [
+    "accepts",
+    "contains_param",
+    "display",
+    "has_type_param",
+    "is_error",
+    "same",
+    "substitute",
+    "unify",
+]
 
 
 def substitute(t: Type, mapping: Mapping[TypeParam, Type]) -> Type:
@@ -57,6 +66,22 @@ def contains_param(t: Type, params: frozenset[TypeParam]) -> bool:
             return any(contains_param(a, params) for a in args)
         case Refined(base):
             return contains_param(base, params)
+    return False
+
+
+def has_type_param(t: Type) -> bool:
+    """Whether ``t`` mentions any type parameter (values of it are opaque)."""
+    match t:
+        case TypeParam():
+            return True
+        case VecType(elem):
+            return has_type_param(elem)
+        case MapType(key, value):
+            return has_type_param(key) or has_type_param(value)
+        case Adt(_, args) | Handle(_, args):
+            return any(has_type_param(a) for a in args)
+        case Refined(base):
+            return has_type_param(base)
     return False
 
 
