@@ -84,14 +84,17 @@ def _machine() -> _Machine:
         transformer=builder,
         start=["module", "interpolation"],
         maybe_placeholders=True,
+        # Building the LALR tables takes most of a second; lark keeps them in a
+        # file named after the grammar's and lark's hash, so later processes load
+        # them in a fraction of that.
+        cache=True,
     )
+    conf = lark.lexer_conf
     terminals = [
         TerminalSpec(t.name, t.pattern.value, isinstance(t.pattern, PatternRE))
-        for t in lark.terminals
+        for t in conf.terminals
     ]
-    return _Machine(
-        Lexer(terminals, lark.ignore_tokens), FastLalr(lark), builder, threading.RLock()
-    )
+    return _Machine(Lexer(terminals, conf.ignore), FastLalr(lark), builder, threading.RLock())
 
 
 class _Parse:
