@@ -94,9 +94,7 @@ def _machine() -> _Machine:
         TerminalSpec(t.name, t.pattern.value, isinstance(t.pattern, PatternRE))
         for t in conf.terminals
     ]
-    return _Machine(
-        Lexer(terminals, list(conf.ignore)), FastLalr(lark), builder, threading.RLock()
-    )
+    return _Machine(Lexer(terminals, list(conf.ignore)), FastLalr(lark), builder, threading.RLock())
 
 
 class _Parse:

@@ -370,6 +370,13 @@ def _complement(a: Part) -> Part:
 
 def _subset(a: Part, b: Part) -> bool:
     """Whether every interval of ``a`` lies inside one of ``b``."""
+    if not a or a is b:
+        return True
+    if not b:
+        return False
+    if len(b) == 1:
+        blo, bhi = b[0]
+        return blo <= a[0][0] and a[-1][1] <= bhi
     j = 0
     for lo, hi in a:
         while j < len(b) and b[j][1] <= lo:
@@ -383,6 +390,11 @@ def _subset(a: Part, b: Part) -> bool:
 
 
 def _disjoint(a: Part, b: Part) -> bool:
+    if not a or not b:
+        return True
+    if len(a) == 1 and len(b) == 1:
+        (alo, ahi), (blo, bhi) = a[0], b[0]
+        return not (alo < bhi and blo < ahi)
     i = j = 0
     while i < len(a) and j < len(b):
         alo, ahi = a[i]

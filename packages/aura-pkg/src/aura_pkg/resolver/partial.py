@@ -22,7 +22,7 @@ __all__ = ["Assignment", "PartialSolution"]
 class Assignment:
     """One entry of the partial solution."""
 
-    __slots__ = ("accumulated", "cause", "index", "level", "term", "version")
+    __slots__ = ("accumulated", "cause", "index", "known", "level", "term", "version")
 
     def __init__(
         self,
@@ -39,6 +39,9 @@ class Assignment:
         self.cause = cause  # None for decisions
         self.version = version  # the selected version, for decisions
         self.accumulated = accumulated  # intersection of this package's assignments so far
+        #: relations of ``accumulated`` to terms already asked about, by id of the
+        #: term; the term is kept beside its answer so that the id stays its own
+        self.known: dict[int, tuple[Term, Relation]] = {}
 
     @property
     def is_decision(self) -> bool:
@@ -59,6 +62,8 @@ class PartialSolution:
         self.level = 0
         #: packages with a positive assignment and no decision, in order of arrival
         self.undecided: dict[str, None] = {}
+        #: packages whose assignments changed since the solver last looked
+        self.changed: dict[str, None] = {}
 
     # -- reading
 
@@ -72,10 +77,17 @@ class PartialSolution:
         return entries[-1].accumulated if entries else None
 
     def relation(self, term: Term) -> Relation:
+        """How the assignments to ``term``'s package relate to it (remembered per assignment)."""
         entries = self._by_package.get(term.package)
         if not entries:
             return INCONCLUSIVE
-        return entries[-1].accumulated.relation(term)
+        last = entries[-1]
+        known = last.known.get(id(term))
+        if known is not None and known[0] is term:
+            return known[1]
+        relation = last.accumulated.relation(term)
+        last.known[id(term)] = (term, relation)
+        return relation
 
     def __iter__(self) -> Iterator[Assignment]:
         return iter(self._assignments)
@@ -104,11 +116,12 @@ class PartialSolution:
         )
         self._assignments.append(assignment)
         entries.append(assignment)
+        self.changed[term.package] = None
 
     def backtrack(self, level: int) -> None:
         """Remove every assignment made above decision level ``level``."""
         assignments = self._assignments
-        touched: set[str] = set()
+        touched: dict[str, None] = {}  # ordered, so that resolution is deterministic
         while assignments and assignments[-1].level > level:
             assignment = assignments.pop()
             package = assignment.term.package
@@ -118,8 +131,9 @@ class PartialSolution:
                 del self._by_package[package]
             if assignment.is_decision:
                 del self._decisions[package]
-            touched.add(package)
+            touched[package] = None
         self.level = level
+        self.changed.update(touched)
         for package in touched:
             accumulated = self.term(package)
             if accumulated is not None and accumulated.positive and package not in self._decisions:
