@@ -16,7 +16,7 @@ holds the GIL throughout anyway).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from typing import cast
@@ -27,6 +27,7 @@ from lark.lexer import PatternRE
 from aura_core import ast
 from aura_core.diagnostics import Diagnostic, Help
 from aura_core.source import SourceFile, Span
+from aura_core.spans import remap_spans
 from aura_parse.builder import AstBuilder, BuildSession
 from aura_parse.chunks import split_declarations
 from aura_parse.errors import SyntaxProblem, describe_bad_character, describe_unexpected_token
@@ -34,7 +35,7 @@ from aura_parse.lalr import FastLalr, UnexpectedTokenError
 from aura_parse.layout import CommentToken, LayoutError, LayoutPostLexer
 from aura_parse.lexer import Lexer, LexError, TerminalSpec
 
-__all__ = ["ParseError", "ParseResult", "parse_expr", "parse_module"]
+__all__ = ["Chunk", "ParseError", "ParseResult", "parse_expr", "parse_module"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +50,23 @@ class ParseResult:
     module: ast.Module
     comments: tuple[ast.Comment, ...]
     diagnostics: tuple[Diagnostic, ...]
+    #: What each top-level declaration's text parsed to, for reuse after an edit.
+    chunks: tuple[Chunk, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One top-level declaration's text and what it parsed to (docs not yet attached)."""
+
+    start: int
+    text: str
+    decls: tuple[ast.Decl, ...]
+    comments: tuple[ast.Comment, ...]
+    diagnostics: tuple[Diagnostic, ...]
 
 
 class ParseError(Exception):
@@ -150,6 +164,18 @@ class _Parse:
             self.error(issue.code, issue.message, issue.start, issue.end, issue.help)
         return result
 
+    def chunk(self, start: int, end: int) -> Chunk:
+        """Parse the declaration text at ``[start, end)``."""
+        first_diagnostic, first_comment = len(self.diagnostics), len(self.comments)
+        result = self.run(start, end, "module")
+        decls = result.decls if isinstance(result, ast.Module) else ()
+        comments = tuple(
+            ast.Comment(c.text, c.own_line, span=Span(c.start, c.end))
+            for c in self.comments[first_comment:]
+        )
+        diagnostics = tuple(self.diagnostics[first_diagnostic:])
+        return Chunk(start, self.source.text[start:end], decls, comments, diagnostics)
+
     def _report(self, p: SyntaxProblem) -> None:
         self.error(p.code, p.message, p.start, p.end, p.help)
 
@@ -157,23 +183,48 @@ class _Parse:
         return cast(ast.Expr | None, self.run(start, end, "interpolation"))
 
 
-def parse_module(source: SourceFile) -> ParseResult:
-    """Parse one module, reporting every declaration's syntax errors."""
+def parse_module(source: SourceFile, previous: ParseResult | None = None) -> ParseResult:
+    """Parse one module, reporting every declaration's syntax errors.
+
+    With ``previous`` (the result for an earlier text of the same file), a
+    declaration whose text is unchanged is not parsed again: its tree is moved to
+    where the text now is.  The result is the same as without ``previous``.
+    """
     p = _Parse(source)
     text = source.text
-    decls: list[ast.Decl] = []
+    reusable = {c.text: c for c in previous.chunks} if previous is not None else {}
+    chunks: list[Chunk] = []
     with p.machine.lock:
         for start, end in split_declarations(text):
-            result = p.run(start, end, "module")
-            if isinstance(result, ast.Module):
-                decls.extend(result.decls)
-    comments = [ast.Comment(c.text, c.own_line, span=Span(c.start, c.end)) for c in p.comments]
+            piece = text[start:end]
+            old = reusable.get(piece)
+            chunks.append(
+                p.chunk(start, end) if old is None else _moved(old, start - old.start, source)
+            )
+    decls = [d for c in chunks for d in c.decls]
+    comments = [x for c in chunks for x in c.comments]
     decls, comments = _attach_docs(source, decls, comments)
-    span = Span(0, len(text))
-    p.diagnostics.sort(key=lambda d: d.span.start if d.span else 0)
-    return ParseResult(
-        source, ast.Module(tuple(decls), span=span), tuple(comments), tuple(p.diagnostics)
+    diagnostics = sorted(
+        (d for c in chunks for d in c.diagnostics), key=lambda d: d.span.start if d.span else 0
     )
+    return ParseResult(
+        source,
+        ast.Module(tuple(decls), span=Span(0, len(text))),
+        tuple(comments),
+        tuple(diagnostics),
+        tuple(chunks),
+    )
+
+
+def _moved(chunk: Chunk, delta: int, source: SourceFile) -> Chunk:
+    """``chunk`` as parsed at ``chunk.start + delta`` of ``source``."""
+    old_file = chunk.diagnostics[0].file if chunk.diagnostics else None
+    files = (old_file, source) if old_file is not None else None
+    diagnostics = remap_spans(chunk.diagnostics, lambda o: o + delta, files)
+    if not delta:  # above the edit: the trees stand where they stood
+        return Chunk(chunk.start, chunk.text, chunk.decls, chunk.comments, diagnostics)
+    decls, comments = remap_spans((chunk.decls, chunk.comments), lambda o: o + delta)
+    return Chunk(chunk.start + delta, chunk.text, decls, comments, diagnostics)
 
 
 def parse_expr(text: str) -> ast.Expr:

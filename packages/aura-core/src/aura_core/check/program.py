@@ -10,13 +10,14 @@ cell never hides another's); finally the rules that need the whole call graph
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aura_core import ast, consts, prelude, tir
 from aura_core.check.context import CellContext, Program
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
 from aura_core.check.ownership import check_moves
 from aura_core.check.report import Reporter
+from aura_core.check.reuse import Reused, reuse_plan
 from aura_core.check.signatures import Signatures, TypeScope
 from aura_core.check.stmts import StmtChecker
 from aura_core.check.typeops import display, is_error, substitute
@@ -44,26 +45,43 @@ __all__ = ["CheckResult", "check_modules"]
 class CheckResult:
     program: tir.Program
     diagnostics: tuple[Diagnostic, ...]
+    #: The input, and each cell's own diagnostics: what a later check may reuse.
+    modules: tuple[ParsedModule, ...] = field(default=(), compare=False, repr=False)
+    cell_diagnostics: Mapping[QualName, tuple[Diagnostic, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def check_modules(modules: Sequence[ParsedModule]) -> CheckResult:
-    """Check a whole program: every module the loader found."""
-    return _Checker(modules).run()
+def check_modules(
+    modules: Sequence[ParsedModule], previous: CheckResult | None = None
+) -> CheckResult:
+    """Check a whole program: every module the loader found.
+
+    With ``previous`` (the result for an earlier version of the same program),
+    cells that an edit did not touch are not checked again when the program's
+    interface is unchanged (:mod:`aura_core.check.reuse`); the result is the
+    same as a fresh check's.
+    """
+    reused: dict[QualName, Reused] = {}
+    if previous is not None:
+        reused = reuse_plan(modules, previous.modules, previous.program, previous.cell_diagnostics)
+    return _Checker(modules, reused).run()
 
 
 class _Checker:
-    def __init__(self, modules: Sequence[ParsedModule]):
+    def __init__(self, modules: Sequence[ParsedModule], reused: Mapping[QualName, Reused]):
+        self.modules = tuple(modules)
+        self.reused = reused
         self.report = Reporter()
         self.env = Environment(modules, self.report)
         self.sigs = Signatures(self.env, self.report, self.predicate)
         self.program = Program(self.env, self.report, self.sigs, self.field_default)
         self._defaults: dict[tuple[QualName, str], tir.Expr | None] = {}
         self._const_values: dict[QualName, tir.ConstValue | None] = {}
-        self._const_exprs: dict[QualName, tir.Expr] = {}
         self._evaluating: list[QualName] = []
         self._affine: dict[Type, bool] = {}
 
@@ -71,40 +89,71 @@ class _Checker:
         modules: dict[tuple[str, ...], tir.Module] = {}
         calls: dict[QualName, frozenset[QualName]] = {}
         cell_defs: dict[QualName, tir.CellDef] = {}
+        cell_diagnostics: dict[QualName, tuple[Diagnostic, ...]] = {}
+        # First everything a cell's check may look up, in every module, so that the
+        # diagnostics of declarations never depend on which cell needed them first.
+        declared = {path: self.declarations(m) for path, m in self.env.modules.items()}
         for module in self.env.modules.values():
+            records, enums, aliases, consts_ = declared[module.path]
             cells: dict[str, tir.CellDef] = {}
-            records: dict[str, tir.RecordDef] = {}
-            enums: dict[str, tir.EnumDef] = {}
-            aliases: dict[str, tir.AliasDef] = {}
-            consts_: dict[str, tir.ConstDef] = {}
             for name, decl in module.decls.items():
+                if not isinstance(decl, ast.CellDecl):
+                    continue
                 ref = DeclRef(module.qual(name), decl, module)
-                if isinstance(decl, ast.CellDecl):
-                    definition, callees = self.cell(ref, decl)
-                    cells[name] = definition
-                    cell_defs[ref.name] = definition
-                    calls[ref.name] = frozenset(callees)
-                elif isinstance(decl, ast.ConstDecl):
-                    const = self.const(ref, decl)
-                    if const is not None:
-                        consts_[name] = const
-                elif isinstance(decl.definition, ast.RecordDef):
-                    records[name] = self.sigs.record(ref)
-                    for f in decl.definition.fields:
-                        self.field_default(ref, f.name)
-                elif isinstance(decl.definition, ast.EnumDef):
-                    enums[name] = self.sigs.enum(ref)
+                previous = self.reused.get(ref.name)
+                if previous is not None:
+                    definition, callees = previous.definition, previous.callees
+                    own = previous.diagnostics
+                    self.report.diagnostics.extend(own)
                 else:
-                    aliases[name] = tir.AliasDef(
-                        ref.name, self.sigs.alias(ref), decl.pub, decl.doc, decl.span
-                    )
+                    first = len(self.report.diagnostics)
+                    definition, callee_set = self.cell(ref, decl)
+                    callees = frozenset(callee_set)
+                    own = tuple(self.report.diagnostics[first:])
+                cells[name] = definition
+                cell_defs[ref.name] = definition
+                calls[ref.name] = callees
+                cell_diagnostics[ref.name] = own
             modules[module.path] = tir.Module(
                 module.path, module.parsed.source, cells, records, enums, aliases, consts_
             )
         self.recursion_rules(cell_defs, calls)
         program = tir.Program(modules, calls)
         diagnostics = sorted(self.report.diagnostics, key=_order)
-        return CheckResult(program, tuple(diagnostics))
+        return CheckResult(program, tuple(diagnostics), self.modules, cell_diagnostics)
+
+    def declarations(
+        self, module: ModuleEnv
+    ) -> tuple[
+        dict[str, tir.RecordDef],
+        dict[str, tir.EnumDef],
+        dict[str, tir.AliasDef],
+        dict[str, tir.ConstDef],
+    ]:
+        """A module's types, constants and cell signatures, checked once each."""
+        records: dict[str, tir.RecordDef] = {}
+        enums: dict[str, tir.EnumDef] = {}
+        aliases: dict[str, tir.AliasDef] = {}
+        consts_: dict[str, tir.ConstDef] = {}
+        for name, decl in module.decls.items():
+            ref = DeclRef(module.qual(name), decl, module)
+            if isinstance(decl, ast.CellDecl):
+                self.sigs.cell(ref)
+            elif isinstance(decl, ast.ConstDecl):
+                const = self.const(ref, decl)
+                if const is not None:
+                    consts_[name] = const
+            elif isinstance(decl.definition, ast.RecordDef):
+                records[name] = self.sigs.record(ref)
+                for f in decl.definition.fields:
+                    self.field_default(ref, f.name)
+            elif isinstance(decl.definition, ast.EnumDef):
+                enums[name] = self.sigs.enum(ref)
+            else:
+                aliases[name] = tir.AliasDef(
+                    ref.name, self.sigs.alias(ref), decl.pub, decl.doc, decl.span
+                )
+        return records, enums, aliases, consts_
 
     # ---------------------------------------------------------- predicates
     def predicate(

@@ -1,0 +1,32 @@
+"""Moving spans: offset maps and tree rebuilding."""
+
+from __future__ import annotations
+
+from aura_core import ast
+from aura_core.diagnostics import Diagnostic
+from aura_core.source import SourceFile, Span
+from aura_core.spans import OffsetMap, remap_spans
+
+
+def test_offset_map_moves_each_range_by_its_delta() -> None:
+    m = OffsetMap.of([(10, 20, 5), (0, 5, 0), (30, 40, -3)])
+    assert [m(o) for o in (0, 5, 10, 20, 35, 25)] == [0, 5, 15, 25, 32, 25]
+    assert not m.identity and OffsetMap.of([(0, 9, 0)]).identity
+
+
+def test_remap_rebuilds_trees_and_keeps_shared_nodes_shared() -> None:
+    name = ast.Name("x", span=Span(4, 5))
+    tree = ast.Binary("+", name, name, span=Span(4, 9))
+    moved = remap_spans(tree, lambda o: o + 10)
+    assert moved == tree and moved.span == Span(14, 19)
+    assert moved.left.span == Span(14, 15) and moved.left is moved.right
+    assert tree.span == Span(4, 9)  # the original is untouched
+
+
+def test_remap_replaces_only_the_old_file() -> None:
+    old, new, other = (SourceFile(n, "cell f():\n    x\n") for n in ("a", "a", "b"))
+    here = Diagnostic.error("E0100", "m", old, Span(1, 2))
+    there = Diagnostic.error("E0100", "m", other, Span(1, 2))
+    a, b = remap_spans((here, there), lambda o: o + 1, (old, new))
+    assert a.file is new and a.span == Span(2, 3)
+    assert b.file is other
