@@ -33,8 +33,9 @@ def spans(tree: Any, out: list[tuple[str, int, int]]) -> list[tuple[str, int, in
     return out
 
 
-def check(text: str, previous: tuple[ParseResult, CheckResult] | None = None
-          ) -> tuple[ParseResult, CheckResult]:
+def check(
+    text: str, previous: tuple[ParseResult, CheckResult] | None = None
+) -> tuple[ParseResult, CheckResult]:
     source = SourceFile("t.aura", text)
     parsed = parse_module(source, previous[0] if previous else None)
     module = ParsedModule(("t",), "t", source, parsed.module)

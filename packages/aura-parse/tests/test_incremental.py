@@ -6,10 +6,10 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from aura_core.source import SourceFile, Span
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aura_core.source import SourceFile, Span
 from aura_parse import parse_module
 from aura_parse.parser import ParseResult
 
