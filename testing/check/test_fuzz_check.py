@@ -4,20 +4,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aura_core.check import check_modules
-from aura_core.modules import ParsedModule
-from aura_core.source import SourceFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aura_core.check import check_modules
+from aura_core.modules import ParsedModule
+from aura_core.source import SourceFile
 from aura_parse import parse_module
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "cookbook").glob("*.aura"))]
 PIECES = [
-    "x", "1", "-", "+", "(", ")", "[", "]", "{", "}", ":", ",", ".", "?", " ", "\n    ",
-    "val y = 1\n    ", "return ", "mut ", "None", "Some(", "true", "1u8", "\"s\"", "v[0]",
-    " as i32", "result", "old(", "forall(i in 0..3): ", "match x:\n        _:\n            ",
+    "x",
+    "1",
+    "-",
+    "+",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    ".",
+    "?",
+    " ",
+    "\n    ",
+    "val y = 1\n    ",
+    "return ",
+    "mut ",
+    "None",
+    "Some(",
+    "true",
+    "1u8",
+    '"s"',
+    "v[0]",
+    " as i32",
+    "result",
+    "old(",
+    "forall(i in 0..3): ",
+    "match x:\n        _:\n            ",
 ]
 
 
