@@ -29,6 +29,7 @@ from typing import TypeAlias
 from aura_core import tir
 from aura_core.prelude import OPTION, RESULT, prelude_enum
 from aura_core.source import Span
+from aura_core.syntax import string_literal
 from aura_core.types import (
     BOOL,
     ERROR,
@@ -36,16 +37,13 @@ from aura_core.types import (
     STRING,
     Adt,
     ErrorType,
-    Handle,
-    MapType,
     Prim,
     QualName,
-    Refined,
     Type,
     TypeParam,
-    VecType,
     fixed_width_range,
     strip_refinement,
+    substitute,
 )
 
 __all__ = ["MAX_WITNESSES", "SHOWN_WITNESSES", "EnumLookup", "MatchReport", "check_match"]
@@ -129,22 +127,6 @@ def _convert(p: tir.Pattern) -> _Pat:
     return (("variant", p.index), tuple(_convert(a) for a in p.args))
 
 
-def _substitute(t: Type, mapping: dict[TypeParam, Type]) -> Type:
-    if isinstance(t, TypeParam):
-        return mapping.get(t, t)
-    if isinstance(t, VecType):
-        return VecType(_substitute(t.elem, mapping))
-    if isinstance(t, MapType):
-        return MapType(_substitute(t.key, mapping), _substitute(t.value, mapping))
-    if isinstance(t, Adt):
-        return Adt(t.decl, tuple(_substitute(a, mapping) for a in t.args))
-    if isinstance(t, Handle):
-        return Handle(t.name, tuple(_substitute(a, mapping) for a in t.args))
-    if isinstance(t, Refined):
-        return Refined(_substitute(t.base, mapping), t.var, t.pred)
-    return t
-
-
 _LENIENT = _Column(True, None)
 _OPAQUE = _Column(False, None)
 
@@ -194,7 +176,7 @@ class _Matrix:
         params = [TypeParam(n, col.enum.name) for n in col.enum.type_params]
         args = col.args if len(col.args) == len(params) else (ERROR,) * len(params)
         mapping = dict(zip(params, args, strict=True))
-        return tuple(_substitute(ft, mapping) for _, ft in col.enum.variants[index].fields)
+        return tuple(substitute(ft, mapping) for _, ft in col.enum.variants[index].fields)
 
     # -------------------------------------------------------------- matrices
 
@@ -272,27 +254,6 @@ class _Matrix:
 _NOWHERE = Span(0, 0)
 
 
-def _quote(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch in '\\"{}':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\0":
-            out.append("\\0")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{{{ord(ch):X}}}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
 def _variant(w: _Witness, enum_def: EnumLookup) -> tuple[str, str]:
     """The variant's name and how it is written (``None``, ``Shape::Empty``)."""
     assert isinstance(w.type, Adt) and isinstance(w.ctor[1], int)
@@ -311,7 +272,7 @@ def _text(w: _Witness | None, enum_def: EnumLookup) -> str:
     if kind == "lit":
         if isinstance(value, bool):
             return "true" if value else "false"
-        return _quote(value) if isinstance(value, str) else str(value)
+        return string_literal(value) if isinstance(value, str) else str(value)
     _, written = _variant(w, enum_def)
     if not w.args:
         return written

@@ -12,6 +12,7 @@ compatible with everything, so one mistake produces one diagnostic.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
@@ -43,6 +44,7 @@ __all__ = [
     "int_range",
     "is_integer",
     "strip_refinement",
+    "substitute",
 ]
 
 PrimName: TypeAlias = Literal[
@@ -167,6 +169,26 @@ F64 = Prim("f64")
 STRING = Prim("String")
 UNIT = Prim("Unit")
 ERROR = ErrorType()
+
+
+def substitute(t: Type, mapping: Mapping[TypeParam, Type]) -> Type:
+    """``t`` with its type parameters replaced (an instantiation of a generic type)."""
+    if not mapping:
+        return t
+    match t:
+        case TypeParam():
+            return mapping.get(t, t)
+        case VecType(elem):
+            return VecType(substitute(elem, mapping))
+        case MapType(key, value):
+            return MapType(substitute(key, mapping), substitute(value, mapping))
+        case Adt(decl, args):
+            return Adt(decl, tuple(substitute(a, mapping) for a in args))
+        case Handle(name, args):
+            return Handle(name, tuple(substitute(a, mapping) for a in args))
+        case Refined(base, var, pred):
+            return Refined(substitute(base, mapping), var, pred)
+    return t
 
 
 def strip_refinement(t: Type) -> Type:

@@ -7,8 +7,6 @@ never from later uses (spec section 1, "expected type").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from aura_core.types import (
     Adt,
     ErrorType,
@@ -20,6 +18,7 @@ from aura_core.types import (
     TypeParam,
     VecType,
     strip_refinement,
+    substitute,
 )
 
 __all__ = [
@@ -32,26 +31,6 @@ __all__ = [
     "substitute",
     "unify",
 ]
-
-
-def substitute(t: Type, mapping: Mapping[TypeParam, Type]) -> Type:
-    """``t`` with its type parameters replaced."""
-    if not mapping:
-        return t
-    match t:
-        case TypeParam():
-            return mapping.get(t, t)
-        case VecType(elem):
-            return VecType(substitute(elem, mapping))
-        case MapType(key, value):
-            return MapType(substitute(key, mapping), substitute(value, mapping))
-        case Adt(decl, args):
-            return Adt(decl, tuple(substitute(a, mapping) for a in args))
-        case Handle(name, args):
-            return Handle(name, tuple(substitute(a, mapping) for a in args))
-        case Refined(base, var, pred):
-            return Refined(substitute(base, mapping), var, pred)
-    return t
 
 
 def contains_param(t: Type, params: frozenset[TypeParam]) -> bool:
