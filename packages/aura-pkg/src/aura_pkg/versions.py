@@ -93,9 +93,9 @@ Part: TypeAlias = tuple[Interval, ...]
 _RELEASE: Final = (1,)
 _FIRST_PRE: Final = (0, (0, 0))  # the pre-release "-0", the least there is
 _ZERO_ID: Final = (0, 0)
-MIN: Final[Key] = ()
-INF: Final[Key] = (math.inf,)
-_FULL: Final[Part] = ((MIN, INF),)
+_MIN: Final[Key] = ()
+_INF: Final[Key] = (math.inf,)
+_FULL: Final[Part] = ((_MIN, _INF),)
 _LOWEST_RELEASE: Final[Key] = (0, 0, 0, _RELEASE)
 _LOWEST_PRE: Final[Key] = (0, 0, 0, _FIRST_PRE)
 
@@ -358,13 +358,13 @@ def _complement(a: Part) -> Part:
     if not a:
         return _FULL
     out: list[Interval] = []
-    prev = MIN
+    prev = _MIN
     for lo, hi in a:
         if lo != prev:
             out.append((prev, lo))
         prev = hi
-    if prev != INF:
-        out.append((prev, INF))
+    if prev != _INF:
+        out.append((prev, _INF))
     return tuple(out)
 
 
@@ -424,7 +424,7 @@ def _part_contains(part: Part, key: Key) -> bool:
 def _release_interval(lo: Key | None, lo_in: bool, hi: Key | None, hi_in: bool) -> Part:
     """The releases of an interval of the full order, as a canonical part."""
     if lo is None:
-        low = MIN
+        low = _MIN
     else:
         major, minor, patch, pre = lo
         if pre[0] == 0 or lo_in:
@@ -432,22 +432,24 @@ def _release_interval(lo: Key | None, lo_in: bool, hi: Key | None, hi_in: bool) 
         else:
             low = (major, minor, patch + 1, _RELEASE)
         if low == _LOWEST_RELEASE:
-            low = MIN
+            low = _MIN
     if hi is None:
-        high = INF
+        high = _INF
     else:
         major, minor, patch, pre = hi
         if pre[0] == 0 or not hi_in:
             high = (major, minor, patch, _RELEASE)  # releases below a pre-release of x.y.z
         else:
             high = (major, minor, patch + 1, _RELEASE)
+        if high == _LOWEST_RELEASE:
+            return ()  # nothing is below the lowest release
     return ((low, high),) if low < high else ()
 
 
 def _prerelease_interval(lo: Key | None, lo_in: bool, hi: Key | None, hi_in: bool) -> Part:
     """The pre-releases of an interval of the full order, as a canonical part."""
     if lo is None:
-        low = MIN
+        low = _MIN
     else:
         major, minor, patch, pre = lo
         if pre[0] == 0:
@@ -455,15 +457,17 @@ def _prerelease_interval(lo: Key | None, lo_in: bool, hi: Key | None, hi_in: boo
         else:  # above a release x.y.z, the next pre-release is x.y.(z+1)-0
             low = (major, minor, patch + 1, _FIRST_PRE)
         if low == _LOWEST_PRE:
-            low = MIN
+            low = _MIN
     if hi is None:
-        high = INF
+        high = _INF
     else:
         major, minor, patch, pre = hi
         if pre[0] == 0:
             high = _next_pre(hi) if hi_in else hi
         else:
             high = (major, minor, patch + 1, _FIRST_PRE)
+        if high == _LOWEST_PRE:
+            return ()  # nothing is below the lowest pre-release
     return ((low, high),) if low < high else ()
 
 
@@ -480,6 +484,10 @@ class VersionSet:
     requirement's text when the set is a requirement's (or an operation returned
     one of its operands unchanged), and otherwise a description in requirement
     syntax, alternatives joined by ``||``.
+
+    ``releases`` and ``prereleases`` are the representation described in the
+    module documentation (canonical intervals of precedence keys); they are
+    public for inspection and hashing, not for building sets by hand.
     """
 
     releases: Part
@@ -501,7 +509,7 @@ class VersionSet:
     def exactly(version: Version) -> VersionSet:
         key = version._key
         if _is_pre(key):
-            return VersionSet((), ((key, _next_pre(key)),))
+            return VersionSet((), _prerelease_interval(key, True, key, True))
         return VersionSet(_release_interval(key, True, key, True), ())
 
     @staticmethod
@@ -571,13 +579,13 @@ class VersionSet:
             return None
         if self.releases:
             lo, hi = self.releases[0]
-            if lo == MIN:
+            if lo == _MIN:
                 lo = _LOWEST_RELEASE
-            if hi == INF or hi != (lo[0], lo[1], lo[2] + 1, _RELEASE):
+            if hi == _INF or hi != (lo[0], lo[1], lo[2] + 1, _RELEASE):
                 return None
             return _key_version(lo)
         lo, hi = self.prereleases[0]
-        if lo == MIN:
+        if lo == _MIN:
             lo = _LOWEST_PRE
         return _key_version(lo) if hi == _next_pre(lo) else None
 
@@ -714,28 +722,29 @@ def _describe(rel: Part, pre: Part) -> str:
 
 
 def _release_piece(lo: Key, hi: Key) -> _Piece:
-    if lo == MIN and hi == INF:
+    if lo == _MIN and hi == _INF:
         return _Piece(lo, "", "", text="*")
-    lower = "" if lo == MIN else f">={_key_version(lo)}"
-    upper = "" if hi == INF else f"<{_key_version(hi)}"
-    ends_before = None if hi == INF else hi
-    start = _LOWEST_RELEASE if lo == MIN else lo
+    lower = "" if lo == _MIN else f">={_key_version(lo)}"
+    upper = "" if hi == _INF else f"<{_key_version(hi)}"
+    ends_before = None if hi == _INF else hi
+    start = _LOWEST_RELEASE if lo == _MIN else lo
     single = None
-    if hi != INF and hi == (start[0], start[1], start[2] + 1, _RELEASE):
+    if hi != _INF and hi == (start[0], start[1], start[2] + 1, _RELEASE):
         single = f"={_key_version(start)}"
     return _Piece(lo, lower, upper, text=single, release=True, ends_before=ends_before)
 
 
 def _prerelease_piece(lo: Key, hi: Key) -> _Piece:
-    start = _LOWEST_PRE if lo == MIN else lo
+    start = _LOWEST_PRE if lo == _MIN else lo
     triple = _triple(start)
     release = _release_key(*triple)
     end_of_triple = _first_pre_key(triple[0], triple[1], triple[2] + 1)
-    if hi == INF or (hi != end_of_triple and _triple(hi) != triple):
+    if hi == _INF or (hi != end_of_triple and _triple(hi) != triple):
         # Spans the pre-releases of several versions: no requirement says that.
         bounds = ", ".join(t for t in (_pre_lower(lo), _pre_upper(hi)) if t)
         return _Piece(lo, "", "", text=f"pre-releases {bounds}".rstrip())
-    lower = _pre_lower(start)
+    # Name a pre-release of x.y.z in the lower bound: the pre-release rule needs it.
+    lower = _pre_lower(start) if start != _first_pre_key(*triple) else f">={_key_version(start)}"
     if hi == _next_pre(start):
         return _Piece(lo, lower, f"<={_key_version(start)}", text=f"={_key_version(start)}")
     if hi == end_of_triple:
@@ -746,7 +755,7 @@ def _prerelease_piece(lo: Key, hi: Key) -> _Piece:
 
 def _pre_lower(lo: Key) -> str:
     """A lower bound among pre-releases as text; ``x.y.(z+1)-0`` reads ``>x.y.z``."""
-    if lo == MIN:
+    if lo == _MIN:
         return ""
     major, minor, patch, pre = lo
     if pre == _FIRST_PRE and patch > 0:
@@ -759,7 +768,7 @@ def _pre_lower(lo: Key) -> str:
 def _pre_upper(hi: Key) -> str:
     """An upper bound among pre-releases as text; ``x.y.(z+1)-0`` reads ``<x.y.z``
     (pre-releases below the release x.y.z include those of x.y.z)."""
-    if hi == INF:
+    if hi == _INF:
         return ""
     major, minor, patch, pre = hi
     if pre == _FIRST_PRE and patch > 0:

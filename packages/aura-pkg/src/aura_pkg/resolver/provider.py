@@ -137,9 +137,8 @@ class Packages:
             if incompatibility is None:
                 depender = Term(name, _run_set(oldest, low, high))
                 dependency = Term(dep, requirement.to_set(), positive=False)
-                incompatibility = Incompatibility(
-                    (depender, dependency), DependencyCause(name, dep)
-                )
+                cause = DependencyCause(name, dep, depender.versions, dependency.versions)
+                incompatibility = Incompatibility((depender, dependency), cause)
                 self._runs[run_key] = incompatibility
             result.append(incompatibility)
         answer = tuple(result)

@@ -193,16 +193,13 @@ class _Writer:
 
     def requirement(self, term: Term) -> str:
         """A term's package and versions: ``c ^2``, ``util =0.1.0``."""
-        if term.package == self.root:
-            return self.root
         return f"{term.package} {term.versions}"
 
     def external(self, incompatibility: Incompatibility) -> str:
         cause = incompatibility.cause
-        if isinstance(cause, DependencyCause) and len(incompatibility.terms) == 2:
-            depender = incompatibility.term_for(cause.depender)
-            dependency = incompatibility.term_for(cause.dependency)
-            assert depender is not None and dependency is not None
+        if isinstance(cause, DependencyCause):
+            depender = Term(cause.depender, cause.depender_versions)
+            dependency = Term(cause.dependency, cause.requirement, positive=False)
             return f"{self.subject(depender)} depends on {self.requirement(dependency)}"
         if isinstance(cause, NoVersionsCause):
             term = incompatibility.terms[0]
@@ -218,16 +215,15 @@ class _Writer:
         a, b = _chain_order(first, second, self.root)
         ca, cb = a.cause, b.cause
         if isinstance(ca, DependencyCause) and isinstance(cb, DependencyCause):
-            da, db = a.term_for(ca.depender), b.term_for(cb.depender)
-            qa, qb = a.term_for(ca.dependency), b.term_for(cb.dependency)
-            complete = da is not None and db is not None and qa is not None and qb is not None
-            if complete and len(a.terms) == len(b.terms) == 2:
-                assert da is not None and db is not None and qa is not None and qb is not None
-                if self.subject(da) == self.subject(db):
-                    return (
-                        f"{self.subject(da)} depends on both {self.requirement(qa)} "
-                        f"and {self.requirement(qb)}"
-                    )
+            da = Term(ca.depender, ca.depender_versions)
+            db = Term(cb.depender, cb.depender_versions)
+            if self.subject(da) == self.subject(db):
+                qa = Term(ca.dependency, ca.requirement, positive=False)
+                qb = Term(cb.dependency, cb.requirement, positive=False)
+                return (
+                    f"{self.subject(da)} depends on both {self.requirement(qa)} "
+                    f"and {self.requirement(qb)}"
+                )
         return f"{self.external(a)} and {self.external(b)}"
 
     def derived(self, incompatibility: Incompatibility) -> str:
@@ -254,6 +250,8 @@ class _Writer:
         needs = " or ".join(self.requirement(t) for t in negative)
         if not positive:
             return f"{needs} is required"
+        if len(positive) == 1:
+            return f"{self.subject(positive[0])} requires {needs}"
         together = " and ".join(self.subject(t, every=False) for t in positive)
         return f"{together} together require {needs}"
 
@@ -275,15 +273,23 @@ def _simple(incompatibility: Incompatibility) -> bool:
 def _chain_order(
     first: Incompatibility, second: Incompatibility, root: str
 ) -> tuple[Incompatibility, Incompatibility]:
-    """Order two facts so that the second continues the first (a → b, then b → c)."""
+    """Order two facts to read as a chain.
+
+    A dependency comes before the missing versions it needs, the root's own
+    dependency before another package's, and a → b before b → c.
+    """
     a, b = first.cause, second.cause
-    if isinstance(a, DependencyCause) and isinstance(b, DependencyCause):
-        if b.depender == a.dependency:
-            return first, second
-        if a.depender == b.dependency:
-            return second, first
-        if b.depender == root and a.depender != root:
-            return second, first
-    elif isinstance(b, DependencyCause) and b.depender == root:
-        return second, first
-    return first, second
+    if isinstance(a, NoVersionsCause) != isinstance(b, NoVersionsCause):
+        # what is needed before the news that it does not exist
+        return (second, first) if isinstance(a, NoVersionsCause) else (first, second)
+    a_root = isinstance(a, DependencyCause) and a.depender == root
+    b_root = isinstance(b, DependencyCause) and b.depender == root
+    if a_root != b_root:
+        return (first, second) if a_root else (second, first)
+    backwards = (
+        isinstance(a, DependencyCause)
+        and isinstance(b, DependencyCause)
+        and a.depender == b.dependency
+        and b.depender != a.dependency
+    )
+    return (second, first) if backwards else (first, second)

@@ -117,10 +117,16 @@ class RootCause:
 
 @dataclass(frozen=True, slots=True)
 class DependencyCause:
-    """``{depender RANGE, not dependency REQ}``: the versions in RANGE depend on REQ."""
+    """``{depender RANGE, not dependency REQ}``: the versions in RANGE depend on REQ.
+
+    RANGE and REQ are kept here too: a package that depends on itself has its two
+    terms merged into one, and the report still says what it depends on.
+    """
 
     depender: str
     dependency: str
+    depender_versions: VersionSet
+    requirement: VersionSet
 
 
 @dataclass(frozen=True, slots=True)
