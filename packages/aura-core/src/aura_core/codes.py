@@ -98,6 +98,7 @@ CODES: dict[str, str] = {
     "V0012": "lemma postcondition might not follow",
     # Warnings
     "W0006": "while loop without a decreases clause",
+    "W0007": "`assume` trusted without proof",
 }
 
 
