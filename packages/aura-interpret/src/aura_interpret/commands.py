@@ -1,0 +1,152 @@
+"""``aura run FILE [ARGS...]`` and ``aura test PATH...`` (spec section 10).
+
+``aura run`` checks the program, prints its errors and exits 1 if it has any,
+else runs ``main`` and exits with its ``i32`` (0 for a ``Unit`` main), 101 on a
+panic.  Options of ``aura run`` (``--release``) may stand anywhere before a
+``--``; everything else after ``FILE`` is passed to the program
+(``std::env::args()``), and everything after ``--`` is, whatever it looks like.
+
+``aura test`` runs every ``test cell`` of each program it is given and prints::
+
+    test parses_numbers ... ok
+    test rejects_empty ... FAILED
+        panic: assertion failed: n > 0
+          at t.aura:12:5 in rejects_empty
+
+then ``N passed, N failed``; a failing test's captured output is shown with
+its panic.  Exit status 1 if a test failed or a program has errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import click
+
+from aura_core.cli_support import (
+    EXIT_ERRORS,
+    EXIT_INTERRUPTED,
+    Reporter,
+    collect_sources,
+    guarded,
+    internal_error,
+)
+from aura_core.diagnostics import Diagnostic
+from aura_interpret.compiler import CompileError
+from aura_interpret.externs import Host
+from aura_interpret.session import CaseResult, load_checked, run_main, run_tests
+from aura_parse.project import MANIFEST_FILE
+
+__all__ = ["run", "test"]
+
+EXIT_PANIC = 101
+
+
+def _report(diagnostics: Iterable[Diagnostic]) -> None:
+    reporter = Reporter("human")
+    reporter.extend(diagnostics)
+    reporter.finish()
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+
+
+def _interrupted() -> None:
+    """Ctrl-C: stop now, without a traceback, whatever the program's thread is doing."""
+    _flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+@click.command(
+    "run",
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
+)
+@click.option("--release", is_flag=True, help="Skip contract, assertion and refinement checks.")
+@click.argument("argv", nargs=-1, required=True, type=click.UNPROCESSED, metavar="FILE [ARGS]...")
+@guarded
+def run(argv: tuple[str, ...], release: bool) -> None:
+    """Check a program, then run its main cell with ARGS."""
+    file, args = argv[0], list(argv[1:])
+    checked = load_checked(Path(file))
+    if isinstance(checked, list):
+        _report(checked)
+        raise SystemExit(EXIT_ERRORS)
+    host = Host(stdout=sys.stdout, stderr=sys.stderr, stdin=sys.stdin, args=args)
+    try:
+        result = run_main(checked, host, release=release)
+    except CompileError as e:
+        click.echo(f"error: {e}", err=True)
+        raise SystemExit(EXIT_ERRORS) from None
+    except KeyboardInterrupt:
+        _interrupted()
+    _flush()
+    if result.panic is not None:
+        click.echo(result.panic.render(), err=True)
+    elif result.error is not None:
+        internal_error(result.error)
+    # POSIX keeps the low 8 bits of the status; say so here, the same in every host.
+    raise SystemExit(result.status if sys.platform == "win32" else result.status & 0xFF)
+
+
+def _programs(paths: Sequence[str]) -> list[Path]:
+    """Each path is a program, except a directory without ``aura.toml``: one per file."""
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir() and not (path / MANIFEST_FILE).is_file():
+            out.extend(collect_sources([path]))
+        else:
+            out.append(path)
+    return out
+
+
+def _print_result(r: CaseResult) -> None:
+    if r.passed:
+        click.echo(f"test {r.name} ... ok")
+        return
+    click.echo(f"test {r.name} ... FAILED")
+    lines: list[str] = []
+    if r.output:
+        lines += ["output:", *("    " + line for line in r.output.rstrip("\n").split("\n"))]
+    if r.panic is not None:
+        lines += r.panic.render().split("\n")
+    elif r.error is not None:
+        lines.append(f"internal error: {type(r.error).__name__}: {r.error}")
+    for line in lines:
+        click.echo("    " + line)
+
+
+@click.command("test", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--release", is_flag=True, help="Skip contract, assertion and refinement checks.")
+@guarded
+def test(paths: tuple[str, ...], release: bool) -> None:
+    """Run the test cells of Aura files, packages, or directories of programs."""
+    passed = failed = 0
+    broken = False
+    for program in _programs(paths):
+        checked = load_checked(program, dev=True)
+        if isinstance(checked, list):
+            _report(checked)
+            broken = True
+            continue
+        host = Host(stdout=sys.stdout, stderr=sys.stderr, stdin=sys.stdin, args=[])
+        try:
+            results = run_tests(checked, host, release=release, on_result=_print_result)
+        except CompileError as e:
+            click.echo(f"error: {e}", err=True)
+            broken = True
+            continue
+        except KeyboardInterrupt:
+            _interrupted()
+        passed += sum(r.passed for r in results)
+        failed += sum(not r.passed for r in results)
+    click.echo(f"{passed} passed, {failed} failed")
+    raise SystemExit(EXIT_ERRORS if failed or broken else 0)

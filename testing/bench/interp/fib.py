@@ -1,0 +1,11 @@
+"""Recursive Fibonacci, as fib.aura."""
+
+
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+def main(n):
+    print(fib(n))
