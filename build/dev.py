@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run a command inside the development environment, creating it first if needed.
 
-    python3 build/dev.py aura check cookbook/binary_search.aura
+    python3 build/dev.py aura run cookbook/binary_search.aura
     python3 build/dev.py pytest packages/aura-parse
     python3 build/dev.py                # only set up .venv and say how to enter it
 
