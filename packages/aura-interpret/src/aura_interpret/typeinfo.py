@@ -10,21 +10,20 @@ by the type-generic :func:`~aura_interpret.values.dup_any`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Literal
 
 from aura_core import prelude, tir
 from aura_core.types import (
     Adt,
-    Handle,
     MapType,
     Prim,
     QualName,
-    Refined,
     Type,
     TypeParam,
     VecType,
     strip_refinement,
+    substitute,
 )
 from aura_interpret.values import (
     Cow,
@@ -39,7 +38,7 @@ from aura_interpret.values import (
     share,
 )
 
-__all__ = ["Dup", "Kind", "TypeInfo", "int_name", "subst"]
+__all__ = ["Dup", "Kind", "TypeInfo", "int_name"]
 
 #: How a value is copied into a second holder: None means "it is immutable, share it".
 Dup = Callable[[object], object] | None
@@ -47,26 +46,6 @@ Dup = Callable[[object], object] | None
 #: ``plain``: immutable (primitives, strings, enum values); ``cow``: Vec or Map;
 #: ``record``: a list copied field by field; ``generic``: a type parameter.
 Kind = Literal["plain", "cow", "record", "generic"]
-
-
-def subst(t: Type, mapping: Mapping[TypeParam, Type]) -> Type:
-    """``t`` with its type parameters replaced (refinements kept)."""
-    if not mapping:
-        return t
-    match t:
-        case TypeParam():
-            return mapping.get(t, t)
-        case VecType(elem):
-            return VecType(subst(elem, mapping))
-        case MapType(key, value):
-            return MapType(subst(key, mapping), subst(value, mapping))
-        case Adt(decl, args):
-            return Adt(decl, tuple(subst(a, mapping) for a in args))
-        case Handle(name, args):
-            return Handle(name, tuple(subst(a, mapping) for a in args))
-        case Refined(base, var, pred):
-            return Refined(subst(base, mapping), var, pred)
-    return t
 
 
 def int_name(t: Type) -> str:
@@ -122,7 +101,7 @@ class TypeInfo:
         assert isinstance(t, Adt)
         r = self._records[t.decl]
         m = self._mapping(r.name, r.type_params, t.args)
-        return [subst(f.type, m) for f in r.fields]
+        return [substitute(f.type, m) for f in r.fields]
 
     def variant_types(self, t: Type, index: int) -> list[Type]:
         """The field types of one variant of an enum type, its type arguments substituted."""
@@ -130,7 +109,7 @@ class TypeInfo:
         assert isinstance(t, Adt)
         e = self._enums[t.decl]
         m = self._mapping(e.name, e.type_params, t.args)
-        return [subst(ft, m) for _, ft in e.variants[index].fields]
+        return [substitute(ft, m) for _, ft in e.variants[index].fields]
 
     # ------------------------------------------------------------------- kinds
     def kind(self, t: Type) -> Kind:
