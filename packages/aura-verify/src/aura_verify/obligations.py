@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import z3
 
+from aura_core.codes import CODES
 from aura_core.diagnostics import Label
 from aura_core.source import SourceFile, Span
 from aura_core.types import Type
@@ -44,21 +45,8 @@ KINDS: dict[str, str] = {
     "V0012": "lemma",
 }
 
-#: Code -> the message of a failure, unless the obligation says more.
-TITLES: dict[str, str] = {
-    "V0001": "precondition might not hold",
-    "V0002": "postcondition might not hold",
-    "V0003": "assertion might not hold",
-    "V0004": "loop invariant might not hold on entry",
-    "V0005": "loop invariant might not be preserved",
-    "V0006": "termination measure might not decrease",
-    "V0007": "arithmetic might overflow",
-    "V0008": "division by zero or shift out of range",
-    "V0009": "index out of range or missing map key",
-    "V0010": "refinement predicate might not hold",
-    "V0011": "unwrap of None or Err",
-    "V0012": "lemma postcondition might not follow",
-}
+#: Code -> the message of a failure, unless the obligation says more: the code's title.
+TITLES: dict[str, str] = {code: CODES[code] for code in KINDS}
 
 
 @dataclass(frozen=True)
