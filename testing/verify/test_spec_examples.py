@@ -5,7 +5,6 @@ contracts and the standard library's pure cells."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -43,11 +42,10 @@ def test_spec_example_verifies(index: int, tmp_path: Path) -> None:
     assert set(statuses(path).values()) <= {"verified"}
 
 
-def test_binary_search_verifies_in_under_two_seconds() -> None:
+def test_binary_search_verifies() -> None:
+    # Its time is a benchmark figure (testing/verify/bench_verify.py), not a test.
     path = ROOT / "cookbook" / "binary_search.aura"
-    start = time.perf_counter()
     assert statuses(path)["binary_search"] == "verified"
-    assert time.perf_counter() - start < 2.0
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "cookbook").glob("*.aura")), ids=lambda p: p.name)
