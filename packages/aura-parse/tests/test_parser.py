@@ -376,3 +376,15 @@ def test_every_spec_example_round_trips_through_the_formatter() -> None:
         assert second.module == first.module
         assert [c.text for c in second.comments] == [c.text for c in first.comments]
         assert format_module(second.module, second.comments, second.source) == formatted
+
+
+def test_parser_tables_are_cached_only_in_a_private_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aura_parse.parser import _table_cache
+
+    monkeypatch.setenv("AURA_CACHE_DIR", str(tmp_path / "cache"))
+    path = _table_cache()
+    assert isinstance(path, str) and path.startswith(str(tmp_path / "cache" / "parser"))
+    (tmp_path / "cache" / "parser").chmod(0o777)  # others could plant a pickle here
+    assert _table_cache() is False

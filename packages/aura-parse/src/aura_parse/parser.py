@@ -15,13 +15,17 @@ holds the GIL throughout anyway).
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import cast
 
 from lark import Lark
+from lark import __version__ as lark_version
 from lark.lexer import PatternRE
 
 from aura_core import ast
@@ -99,9 +103,9 @@ def _machine() -> _Machine:
         start=["module", "interpolation"],
         maybe_placeholders=True,
         # Building the LALR tables takes most of a second; lark keeps them in a
-        # file named after the grammar's and lark's hash, so later processes load
-        # them in a fraction of that.
-        cache=True,
+        # file (checked against the grammar's hash), so later processes load them
+        # in a fraction of that.
+        cache=_table_cache(),
     )
     conf = lark.lexer_conf
     terminals = [
@@ -109,6 +113,29 @@ def _machine() -> _Machine:
         for t in conf.terminals
     ]
     return _Machine(Lexer(terminals, list(conf.ignore)), FastLalr(lark), builder, threading.RLock())
+
+
+def _table_cache() -> str | bool:
+    """Where the parser tables are cached: a directory only this user can write.
+
+    The cache is a pickle, so it must never live where another user could plant
+    one (lark's default is the shared temporary directory).  Without such a
+    directory the tables are built in every process.
+    """
+    root = os.environ.get("AURA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aura"
+    )
+    folder = Path(root) / "parser"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and (info.st_uid != getuid() or info.st_mode & 0o022):
+        return False
+    version = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return str(folder / f"tables-lark{lark_version}-py{version}.pickle")
 
 
 class _Parse:
