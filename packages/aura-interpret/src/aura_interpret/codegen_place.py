@@ -142,9 +142,20 @@ class PlaceGen(MethodGen):
             self.emit(f"{container}[{target.index}] = {wrap(value_code)}", offset)
             return
         assert isinstance(target, tir.Index)
-        if isinstance(strip_refinement(target.obj.type), MapType):
+        map_type = strip_refinement(target.obj.type)
+        if isinstance(map_type, MapType):
+            # `m[k] = v` writes an existing entry; a missing key panics, as reading
+            # one does (spec 7.2) and as the verifier requires (`insert` adds keys).
             key = self.expr(target.index)
-            self.emit(f"{container}.d[{key}] = {wrap(value_code)}", offset)
+            if not _simple(target.index):
+                k = self.tmp("k")
+                self.emit(f"{k} = {wrap(key)}", target.index.span)
+                key = k
+            value = self.tmp("v")
+            self.emit(f"{value} = {wrap(value_code)}", offset)
+            text = self.fmt_inner(map_type.key)
+            self.emit(f"{self.mark(target.span)}_key({container}, {key}, {text})", target.span)
+            self.emit(f"{container}.d[{key}] = {value}", offset)
             return
         lhs, site = self.index_target(container, target.index, target)
         self.emit(f"{lhs} = {wrap(value_code)}", offset, site)
