@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 import check_bench
+import pytest
 
 
 def test_check_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,26 +5,12 @@ The benchmark itself is run by hand (``python testing/bench/install_bench.py``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
+import install_bench as bench
 import pytest
 
 BENCH = Path(__file__).resolve().with_name("install_bench.py")
-
-
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("aura_install_bench", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
 
 
 def test_synthetic_registry_and_warm_cache(tmp_path: Path) -> None:

@@ -8,26 +8,12 @@ generator does not follow shows up as a failing test instead of a broken benchma
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
+import parse_bench as bench
 import pytest
 
 BENCH = Path(__file__).resolve().with_name("parse_bench.py")
-
-
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("aura_parse_bench", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
 
 
 @pytest.mark.parametrize("seed", [1, 7, bench.DEFAULT_SEED])

@@ -7,28 +7,14 @@ peer's library that breaks it shows up here.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+import resolve_bench as bench
 
 from aura_pkg.versions import Requirement, Version
 
 BENCH = Path(__file__).resolve().with_name("resolve_bench.py")
-
-
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("aura_resolve_bench", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
 
 
 def test_registry_is_deterministic_and_acyclic() -> None:

@@ -8,12 +8,10 @@ generated trees and over every ``.aura`` file in the repository:
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+import strategies as S
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,21 +21,6 @@ from aura_core.source import SourceFile
 from aura_parse import parse_expr, parse_module
 from aura_parse.formatter import format_expr, format_module, format_pattern, format_type
 
-
-def _load_strategies() -> ModuleType:
-    """Import the sibling strategies module (pytest's importlib mode adds no path)."""
-    name = "aura_parse_test_strategies"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("strategies.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-S = _load_strategies()
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -461,34 +444,8 @@ def test_empty_module_and_impossible_trees() -> None:
 
 # --------------------------------------------------------- parsed sources
 
-SPEC_EXAMPLE = """\
-import std::io
-
-## Index of `key` in the sorted vector `a`, or -1.
-pub cell binary_search(a: Vec<i64>, key: i64) -> i64:
-    requires forall(i in 0..a.len(), j in 0..a.len()): i < j ==> a[i] <= a[j]
-    ensures result >= 0 ==> result < a.len() and a[result] == key
-    ensures result < 0 ==> forall(i in 0..a.len()): a[i] != key
-    val mut lo: i64 = 0
-    val mut hi: i64 = a.len()
-    while lo < hi:
-        invariant 0 <= lo and lo <= hi and hi <= a.len()
-        invariant forall(i in 0..lo): a[i] != key
-        invariant forall(i in hi..a.len()): a[i] != key
-        decreases hi - lo
-        val mid = lo + (hi - lo) / 2
-        if a[mid] < key:
-            lo = mid + 1
-        elif a[mid] > key:
-            hi = mid
-        else:
-            return mid
-    return -1
-
-cell main():
-    val v = [1, 3, 5, 7, 9, 11]
-    io::println("found at {binary_search(v, 7)}")
-"""
+# Spec section 11, kept verbatim in the cookbook.
+SPEC_EXAMPLE = (REPO / "cookbook" / "binary_search.aura").read_text(encoding="utf-8")
 
 
 def test_spec_example_is_canonical() -> None:

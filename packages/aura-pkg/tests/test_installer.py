@@ -6,16 +6,14 @@ cause, and leave the project's ``.aura`` exactly as it was (compared file by fil
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import registry_world as rw
 
 from aura_pkg.archive import build_archive
 from aura_pkg.cache import Cache
@@ -27,20 +25,6 @@ from aura_pkg.registry import OfflineError, RegistryError, UnknownPackageError
 from aura_pkg.registry_file import init_file_registry
 from aura_pkg.signing import generate_key
 
-
-def _load_world() -> ModuleType:
-    name = "aura_pkg_test_registry_world"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("registry_world.py")
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-rw = _load_world()
 V = rw.version
 
 

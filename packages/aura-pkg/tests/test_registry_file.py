@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import registry_world as rw
 
 from aura_pkg.archive import build_archive, checksum
 from aura_pkg.cache import Cache
@@ -28,21 +26,6 @@ from aura_pkg.registry_file import FileRegistry, archive_identity, init_file_reg
 from aura_pkg.registry_index import IndexSource
 from aura_pkg.signing import KeyList, canonical_json, generate_key, read_public_key, sign_statement
 
-
-def _load_world() -> ModuleType:
-    """The sibling registry_world module (pytest's importlib mode adds no path)."""
-    name = "aura_pkg_test_registry_world"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("registry_world.py")
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-rw = _load_world()
 V = rw.version
 
 

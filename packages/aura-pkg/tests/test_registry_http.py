@@ -8,17 +8,15 @@ before the real answers exercises retries, backoff, 304s and error messages.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import unquote
 
 import httpx
 import pytest
+import registry_world as rw
 
 from aura_pkg import registry_http
 from aura_pkg.cache import Cache
@@ -36,19 +34,6 @@ from aura_pkg.registry_http import HttpRegistry, RetryPolicy
 URL = "https://registry.test"
 
 
-def _load_world() -> ModuleType:
-    name = "aura_pkg_test_registry_world"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("registry_world.py")
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-rw = _load_world()
 V = rw.version
 
 
