@@ -17,12 +17,12 @@ from lark import Transformer
 
 from aura_core import ast
 from aura_core.source import Span
+from aura_parse.errors import SyntaxProblem
 from aura_parse.lexer import Token
 from aura_parse.literals import INT_RANGES
 
 __all__ = [
     "MAX_EXPR_DEPTH",
-    "BuildIssue",
     "BuildSession",
     "BuilderBase",
     "Names",
@@ -40,23 +40,12 @@ MAX_EXPR_DEPTH = 200
 _N = TypeVar("_N", bound=ast.Node)
 
 
-@dataclass(frozen=True, slots=True)
-class BuildIssue:
-    """A problem found while building; offsets are absolute in the file."""
-
-    code: str
-    message: str
-    start: int
-    end: int
-    help: str | None = None
-
-
 @dataclass
 class BuildSession:
     """Per-parse state: how to parse an interpolation, and what went wrong."""
 
     parse_interpolation: Callable[[int, int], ast.Expr | None]
-    issues: list[BuildIssue] = field(default_factory=list)
+    issues: list[SyntaxProblem] = field(default_factory=list)
     #: Suffixed integer literals not (yet) seen under a unary minus.
     pending_ints: dict[int, ast.IntLit] = field(default_factory=dict)
     #: Nesting depth of compound expressions, by node identity (leaves are 0).
@@ -83,7 +72,7 @@ class BuildSession:
         return node
 
     def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
-        self.issues.append(BuildIssue(code, message, span.start, span.end, help))
+        self.issues.append(SyntaxProblem(code, message, span.start, span.end, help))
 
     def check_int_literals(self) -> None:
         """Range-check the suffixed literals that no minus sign folded."""

@@ -14,7 +14,6 @@ from aura_core import ast
 from aura_core.source import Span
 from aura_parse.build_base import (
     MAX_EXPR_DEPTH,
-    BuildIssue,
     BuildSession,
     Names,
     RawBlock,
@@ -25,7 +24,7 @@ from aura_parse.build_base import (
 from aura_parse.build_exprs import ExprBuilder
 from aura_parse.lexer import Token
 
-__all__ = ["MAX_EXPR_DEPTH", "AstBuilder", "BuildIssue", "BuildSession", "RawBlock"]
+__all__ = ["MAX_EXPR_DEPTH", "AstBuilder", "BuildSession", "RawBlock"]
 
 _KINDS = frozenset({"PURE", "LEMMA", "TEST"})
 _CLAUSES = (ast.Requires, ast.Ensures, ast.Decreases, ast.Invariant)

@@ -188,7 +188,7 @@ class _Parse:
             m.builder.session = saved
         # What the builder found before a syntax error stopped it is still true.
         for issue in session.issues:
-            self.error(issue.code, issue.message, issue.start, issue.end, issue.help)
+            self._report(issue)
         return result
 
     def chunk(self, start: int, end: int) -> Chunk:
