@@ -16,6 +16,9 @@ while it matches, a later run reuses the environment without touching pip.
 Under ``hatch run test`` (``HATCH_ENV_ACTIVE`` is set) the current interpreter
 already is the workspace environment, so no ``.venv`` is made.
 
+Before the steps, ``build/system.py`` installs the Debian packages some tests
+drive (PostgreSQL, Chromium, Neovim) and builds the npm trees.
+
 Steps, in order: ``ruff check``, ``ruff format --check``, ``mypy`` (strict, as
 configured in the root ``pyproject.toml``), ``pytest``.  Every step runs even when
 an earlier one fails; the exit status is 1 if any failed.  The last line printed is
@@ -37,6 +40,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import system
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP_NAME = ".aura-dev-stamp"
@@ -54,6 +59,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def main(argv: Sequence[str] | None = None) -> int:
     args, pytest_args = _parse_args(argv)
     python = current_environment() if args.no_venv else ensure_venv(verbose=True)
+    if not args.no_system:
+        for problem in system.ensure_system():
+            _say(f"warning: {problem}")
     if args.setup_only:
         print(f"environment ready: {_rel(python.parent.parent)}")
         return 0
@@ -108,6 +116,7 @@ class _Args(argparse.Namespace):
     fast: bool
     setup_only: bool
     serial: bool
+    no_system: bool
     no_venv: bool
 
 
@@ -123,6 +132,11 @@ def _parse_args(argv: Sequence[str] | None) -> tuple[_Args, list[str]]:
     parser.add_argument("--fast", action="store_true", help="skip ruff and mypy")
     parser.add_argument("--setup-only", action="store_true", help="only prepare .venv")
     parser.add_argument("--serial", action="store_true", help="run pytest without xdist")
+    parser.add_argument(
+        "--no-system",
+        action="store_true",
+        help="do not install Debian packages or build the npm trees (build/system.py)",
+    )
     parser.add_argument(
         "--no-venv",
         action="store_true",
@@ -187,7 +201,7 @@ def ensure_venv(*, verbose: bool = False) -> Path:
     stamp_file.unlink(missing_ok=True)
     members, tools = requirements()
     _say(f"installing {len(members)} packages (editable) and {len(tools)} tools into {_rel(VENV)}")
-    editable = [arg for m in members for arg in ("-e", str(m))]
+    editable = [arg for m in members for arg in ("-e", _with_extras(m))]
     quiet = [] if verbose and os.environ.get("AURA_SETUP_VERBOSE") else ["-q"]
     _check([str(python), "-m", "pip", "install", *quiet, *editable, *tools])
     stamp_file.write_text(wanted + "\n", encoding="utf-8")
@@ -207,6 +221,17 @@ def _create_venv() -> None:
         _say("python -m venv failed; creating the environment without pip and adding pip")
     _check([*argv, "--without-pip"])
     _check([sys.executable, "-m", "pip", "--python", str(venv_python()), "install", "-q", "pip"])
+
+
+def _with_extras(member: Path) -> str:
+    """A member's path with every optional-dependency group it declares (``pkg[a,b]``).
+
+    The development environment holds everything, so the tests of an extra (the
+    registry server of ``aura-pkg[registry]``) run like the rest.
+    """
+    config = tomllib.loads((member / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = sorted(config.get("project", {}).get("optional-dependencies", {}))
+    return f"{member}[{','.join(extras)}]" if extras else str(member)
 
 
 def current_environment() -> Path:
