@@ -54,7 +54,7 @@ def _debian_installed(package: str) -> bool:
         text=True,
         check=False,
     )
-    return done.returncode == 0 and done.stdout.strip().endswith("installed")
+    return done.returncode == 0 and done.stdout.strip() == "install ok installed"
 
 
 def _apt_install(packages: list[str]) -> list[str]:
