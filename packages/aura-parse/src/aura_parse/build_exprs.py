@@ -14,6 +14,7 @@ from aura_parse.literals import (
     LiteralError,
     decode_bytes,
     float_value,
+    int_spelling_problem,
     int_value,
     scan_string,
     split_number,
@@ -117,6 +118,10 @@ class ExprBuilder(BuilderBase):
         parts = split_number(tok.value, is_float=False)
         if parts.suffix == "f64" and parts.text.replace("_", "").isdigit():
             return ast.FloatLit(float(parts.text), "f64", parts.text, span=span)
+        problem = int_spelling_problem(parts)
+        if problem is not None:
+            self.s.report("E0015", problem, span)
+            return ast.IntLit(0, None, parts.text, span=span)
         try:
             value = int_value(parts.text)
         except ValueError:

@@ -46,7 +46,10 @@ class NumberParts:
     suffix: str | None
 
 
-_INT_SPELLING = re.compile(r"(0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)(.*)", re.S)
+# Binary and octal spellings take any decimal digit, so that `0b102` is one token
+# with a bad digit (E0015) rather than `0b10` followed by a stray `2`.
+_INT_SPELLING = re.compile(r"(0x[0-9A-Fa-f_]+|0o[0-9_]+|0b[0-9_]+|[0-9][0-9_]*)(.*)", re.S)
+_RADIX_NAMES = {"x": "hexadecimal", "o": "octal", "b": "binary"}
 _FLOAT_SPELLING = re.compile(
     r"([0-9][0-9_]*(?:\.[0-9][0-9_]*(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+))(.*)", re.S
 )
@@ -73,6 +76,28 @@ def int_value(text: str) -> int:
     if not digits:
         raise ValueError(text)
     return int(digits, base)
+
+
+def int_spelling_problem(parts: NumberParts) -> str | None:
+    """Why an integer token is malformed beyond its suffix, in words; None if it is not.
+
+    The lexer reads `0x`, `1e` and `0b102` as numbers with odd suffixes or digits;
+    these say what the writer most likely meant instead of "invalid suffix `x`".
+    """
+    text, suffix = parts.text, parts.suffix or ""
+    if text == "0" and suffix[:1] in _RADIX_NAMES:
+        radix = _RADIX_NAMES[suffix[0]]
+        return f"`0{suffix[0]}` is not followed by any {radix} digits"
+    if text.replace("_", "").isdigit() and suffix[:1] in ("e", "E") and suffix[1:] in ("", "_"):
+        return f"float literal `{text}{suffix}` has no digits in its exponent"
+    prefix = text[:2]
+    if prefix in ("0b", "0o"):
+        limit = "1" if prefix == "0b" else "7"
+        bad = next((ch for ch in text[2:] if ch.isdigit() and ch > limit), None)
+        if bad is not None:
+            radix = _RADIX_NAMES[prefix[1]]
+            return f"invalid digit `{bad}` in {radix} literal `{text}`"
+    return None
 
 
 def float_value(text: str) -> float:
