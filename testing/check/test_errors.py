@@ -245,3 +245,14 @@ def test_type_parameters_cannot_be_ordered(codes: Codes) -> None:
     assert [c for c, _, _ in codes("cell f<T>(a: T, b: T) -> bool:\n    return a < b\n")] == [
         "E0128"
     ]
+
+
+def test_mut_argument_with_another_refinement_shows_the_refinement(check: Check) -> None:
+    text = (
+        "type Pos = { n: i32 | n > 0 }\n"
+        "cell bump(mut x: Pos):\n    x = x + 1\n"
+        "cell main():\n    val mut a: i32 = 5\n    bump(mut a)\n"
+    )
+    (d,) = [d for d in check(text).diagnostics if d.is_error]
+    assert d.code == "E0109"
+    assert "`{ n: i32 | ... }`, not `i32` (unrefined)" in d.message

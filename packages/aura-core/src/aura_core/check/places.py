@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from aura_core import ast, tir
 from aura_core.check.typeops import display
 from aura_core.source import Span
+from aura_core.types import Refined, Type
 
 if TYPE_CHECKING:
     from aura_core.check.calls import CallChecker
@@ -110,11 +111,14 @@ def check_mut_args(
         if not mutable_place(checker, arg.value, purpose):
             continue
         if arg.value.type != param.type:
+            wanted, got = f"`{display(param.type)}`", f"`{display(arg.value.type)}`"
+            if wanted == got:  # the same base type: the refinements differ
+                wanted, got = _refinement_shown(param.type), _refinement_shown(arg.value.type)
             checker.error(
                 "E0109",
-                f"a `mut` argument must have exactly the parameter's type "
-                f"`{display(param.type)}`, not `{display(arg.value.type)}`",
+                f"a `mut` argument must have exactly the parameter's type {wanted}, not {got}",
                 arg.value.span,
+                notes=("the callee reads and writes it as a value of its parameter's type",),
             )
         found = place_path(arg.value)
         assert found is not None
@@ -128,3 +132,8 @@ def check_mut_args(
                     notes=("a callee may change both, so they must be distinct places",),
                 )
         places.append((found[0], found[1], arg.value))
+
+
+def _refinement_shown(t: Type) -> str:
+    """A type with its refinement visible, for messages where the bases agree."""
+    return f"`{t}`" if isinstance(t, Refined) else f"`{display(t)}` (unrefined)"
