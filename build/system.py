@@ -21,11 +21,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Debian package -> a program it installs (how a test finds it).
+#: Debian package -> a program it installs (how a test finds it).  A package
+#: counts as present when dpkg says so or when the program is there anyway (a
+#: node from another source must not be replaced by Debian's older one).
 DEBIAN_PACKAGES = {
     "postgresql": "/usr/lib/postgresql",
     "chromium": "/usr/bin/chromium",
     "neovim": "/usr/bin/nvim",
+    "nodejs": "node",
+    "npm": "npm",
 }
 
 #: npm trees, each built by ``npm ci`` then ``npm run build``.
@@ -46,8 +50,11 @@ def ensure_system() -> list[str]:
 
 
 def _debian_installed(package: str) -> bool:
+    program = DEBIAN_PACKAGES[package]
+    if Path(program).exists() if os.sep in program else shutil.which(program):
+        return True
     if shutil.which("dpkg-query") is None:
-        return Path(DEBIAN_PACKAGES[package]).exists()
+        return False
     done = subprocess.run(
         ["dpkg-query", "-W", "-f=${Status}", package],
         capture_output=True,
