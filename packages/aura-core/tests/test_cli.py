@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from aura_core import cli
+from aura_core import cli, run_command
 from aura_core.explain import explanation
 
 
@@ -40,7 +40,9 @@ class FakeEntryPoint:
 
 
 def use_plugins(monkeypatch: pytest.MonkeyPatch, *eps: FakeEntryPoint | EntryPoint) -> None:
+    """Only ``eps`` are installed: no other command, and no engine for ``aura run``."""
     monkeypatch.setattr(cli, "_discover", lambda: {ep.name: ep for ep in eps})
+    monkeypatch.setattr(run_command, "engine_entry_point", lambda name, fresh=False: None)
 
 
 @click.command()

@@ -1,4 +1,6 @@
-"""``aura run`` and ``aura test`` (commands.py), in process and as real processes."""
+"""``aura run`` (through the interpreter engine, engine.py) and ``aura test`` (commands.py),
+in process and as real processes.  Each test has a run cache of its own; the cache
+itself is tested in test_run_cache.py."""
 
 from __future__ import annotations
 
@@ -29,7 +31,14 @@ def aura(*args: str, input: str | None = None) -> Result:
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AURA_CACHE_DIR", str(tmp_path / ".cache"))
     return tmp_path
+
+
+def test_the_interpreter_is_the_installed_engine(here: Path) -> None:
+    from aura_core.engine_lookup import locate
+
+    assert locate("interpreter", fresh=True) == "aura_interpret.engine:run"
 
 
 def test_run_prints_and_exits_with_mains_status(here: Path) -> None:
@@ -55,6 +64,35 @@ def test_run_passes_arguments_and_release_anywhere(here: Path) -> None:
     assert r.stdout == '["--release"]\n'
     r = aura("run", "args.aura")
     assert r.exit_code == 101 and r.stderr.startswith("panic: assertion failed: false\n")
+
+
+def test_run_trust_proofs_leaves_out_proven_checks(here: Path) -> None:
+    from aura_core.proofs import (
+        CellProofs,
+        ModuleProofs,
+        ProofFile,
+        ProvenCheck,
+        proofs_path,
+        source_hash,
+        write_proofs,
+    )
+
+    text = (
+        "cell main():\n    val x: i64 = 9223372036854775807\n    assume x < 0\n    println(x + 1)\n"
+    )
+    _write(here / "p.aura", text)
+    r = aura("run", "--release", "--trust-proofs", "p.aura")  # nothing proven yet
+    assert r.exit_code == 101 and r.stderr.startswith("panic: integer overflow")
+    start = text.index("x + 1")
+    checks = (ProvenCheck("overflow", start, start + 5),)
+    module = ModuleProofs(("p",), "p.aura", source_hash(text), (CellProofs("main", True, checks),))
+    path = proofs_path(Path("p.aura"))
+    assert path is not None
+    write_proofs(path, ProofFile("test", (module,)))
+    r = aura("run", "--release", "--trust-proofs", "p.aura")
+    assert (r.stdout, r.exit_code) == ("9223372036854775808\n", 0)
+    r = aura("run", "--release", "p.aura")
+    assert r.exit_code == 101 and r.stderr.startswith("panic: integer overflow")
 
 
 def test_run_reports_compile_errors_and_does_not_run(here: Path) -> None:

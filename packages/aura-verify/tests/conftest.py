@@ -29,3 +29,11 @@ def verify_text(text: str) -> dict[str, CellResult]:
 @pytest.fixture
 def verify() -> Verify:
     return verify_text
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``aura verify`` caches proofs of lone files in the user's cache: use a fresh one."""
+    monkeypatch.setenv("AURA_CACHE_DIR", str(tmp_path_factory.mktemp("aura-cache")))

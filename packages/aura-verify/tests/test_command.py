@@ -151,8 +151,8 @@ def test_parallel_jobs_give_the_same_results(abs_file: Path) -> None:
                 c["time_ms"] = 0
         return data
 
-    one = run("--format", "json", str(abs_file))
-    two = run("--format", "json", "--jobs", "2", str(abs_file))
+    one = run("--format", "json", "--no-cache", str(abs_file))
+    two = run("--format", "json", "--no-cache", "--jobs", "2", str(abs_file))
     assert one[0] == two[0] == 1
     assert strip(one[1]) == strip(two[1])
 

@@ -5,7 +5,9 @@ through the ``aura.commands`` entry-point group, so a partial install offers
 exactly what it has.  A known command whose package is missing still appears
 in ``aura --help`` and, when invoked, says which distribution to install.
 
-Plugins are imported only to run them: ``aura --help`` lists commands with the
+``aura run`` is built in (:mod:`aura_core.run_command`): it finds its execution
+engine through the ``aura.engines`` entry points.  Plugins are imported only to
+run them: ``aura --help`` lists commands with the
 summaries known here (or the providing distribution's metadata), so a slow or
 broken plugin does not slow down or break the listing.  A plugin that fails to
 import becomes a command that says so in one line and exits 3 (an internal error,
@@ -17,25 +19,26 @@ reported as an internal compiler error rather than a traceback.
 from __future__ import annotations
 
 import sys
-import traceback
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from aura_core.cli_support import EXIT_ERRORS, EXIT_INTERNAL, backtrace_wanted, run_guarded
-from aura_core.explain import explanation, normalize_code
+from aura_core.run_command import run as run_command
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = ["ENTRY_POINT_GROUP", "PROVIDERS", "main"]
 
 ENTRY_POINT_GROUP = "aura.commands"
 
 #: Built-in knowledge of which distribution provides each command of spec
-#: section 10, for the message shown when it is not installed.
+#: section 10, for the message shown when it is not installed.  ``aura run`` is
+#: not here: it is built in and finds its engine itself (:mod:`aura_core.engines`).
 PROVIDERS: dict[str, tuple[str, str]] = {
     "check": ("aura-parse", "parse and type-check files or a package"),
     "fmt": ("aura-parse", "rewrite files in canonical form"),
-    "run": ("aura-interpret", "check, then run main"),
     "test": ("aura-interpret", "run test cells"),
     "verify": ("aura-verify", "check, then prove contracts"),
     "build": ("aura-backend-llvm", "compile to a native executable"),
@@ -46,6 +49,8 @@ PROVIDERS: dict[str, tuple[str, str]] = {
 
 
 def _discover() -> dict[str, EntryPoint]:
+    from importlib.metadata import entry_points
+
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
@@ -105,6 +110,8 @@ def _broken(name: str, package: str, error: BaseException) -> click.Command:
             err=True,
         )
         if backtrace_wanted():
+            import traceback
+
             click.echo("".join(traceback.format_exception(error)).rstrip(), err=True)
         else:
             click.echo("note: run with `AURA_BACKTRACE=1` to see the Python traceback", err=True)
@@ -165,6 +172,9 @@ def main() -> None:
     """Aura: a programming language whose programs carry their own proofs."""
 
 
+main.add_command(run_command)
+
+
 @main.command("explain")
 @click.argument("code")
 def explain_command(code: str) -> None:
@@ -174,6 +184,8 @@ def explain_command(code: str) -> None:
     example that triggers it and how to fix it.  Exit status 1 for a code that
     does not exist, 2 for an argument that is not shaped like a code.
     """
+    from aura_core.explain import explanation, normalize_code
+
     normal = normalize_code(code)
     if normal is None:
         raise click.UsageError(

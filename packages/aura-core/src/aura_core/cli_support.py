@@ -25,21 +25,20 @@ missing file is reported like any other unreadable one and the command exits 1.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import platform
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import IO, Any, Literal, NoReturn, ParamSpec, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from aura_core.diagnostics import Diagnostic, Help, Severity
-from aura_core.render import render_human, render_json, summary_line
 from aura_core.source import SourceFile, Span
+
+if TYPE_CHECKING:
+    # Imported where used: every command imports this module, and a run of a
+    # cached program (``aura run``) reports no diagnostics.
+    from aura_core.diagnostics import Diagnostic
 
 __all__ = [
     "EXIT_ERRORS",
@@ -131,6 +130,8 @@ def read_source(path: str | Path, name: str | None = None) -> SourceFile | Diagn
       :class:`SourceFile` holds the text decoded with U+FFFD replacements, so the
       line and column are those of the bad byte.
     """
+    from aura_core.diagnostics import Diagnostic, Help
+
     shown = name if name is not None else str(path)
     try:
         data = Path(path).read_bytes()
@@ -229,6 +230,11 @@ class Reporter:
         self.warnings = 0
 
     def emit(self, diag: Diagnostic) -> None:
+        import json
+
+        from aura_core.diagnostics import Severity
+        from aura_core.render import render_human, render_json
+
         if diag.severity is Severity.ERROR:
             self.errors += 1
         elif diag.severity is Severity.WARNING:
@@ -254,6 +260,8 @@ class Reporter:
     def finish(self) -> int:
         """Print the summary line (human format only) and return :attr:`exit_code`."""
         if self.output_format == "human":
+            from aura_core.render import summary_line
+
             line = summary_line(self.errors, self.warnings, color=self.color)
             if line is not None:
                 click.echo(line, err=True, color=self.color)
@@ -270,11 +278,16 @@ def backtrace_wanted() -> bool:
 
 def internal_error(exc: BaseException) -> NoReturn:
     """Report ``exc`` as a bug in the toolchain and exit with ``EXIT_INTERNAL``."""
+    import platform
+    import traceback
+
     lines = str(exc).strip().splitlines()
     detail = type(exc).__name__ + (f": {lines[0][:200]}" if lines else "")
     click.echo(f"error: internal compiler error: {detail}", err=True)
     if backtrace_wanted():
         click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
+    from importlib.metadata import PackageNotFoundError, version  # slow; only here
+
     try:
         core = version("aura-core")
     except PackageNotFoundError:

@@ -15,7 +15,6 @@ process's exit status (0, 1 for errors in the program, 101 for a panic).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol
 
@@ -55,6 +54,8 @@ class EngineMissing(LookupError):
 
 def find_engine(name: str) -> Engine:
     """The engine registered under ``name``, loaded on first use."""
+    from importlib.metadata import entry_points  # slow to import: only when asked
+
     for ep in entry_points(group=ENGINE_GROUP, name=name):
         engine: Engine = ep.load()
         return engine

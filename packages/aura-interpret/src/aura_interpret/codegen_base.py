@@ -34,6 +34,7 @@ from aura_interpret.externs import Extern
 from aura_interpret.intervals import Intervals
 from aura_interpret.sourcemap import Site
 from aura_interpret.textform import Formatters
+from aura_interpret.trusted import ProvenChecks
 from aura_interpret.typeinfo import TypeInfo
 
 __all__ = ["GenBase", "LoopCtx", "ProgramContext"]
@@ -48,6 +49,8 @@ class ProgramContext(Protocol):
     types: TypeInfo
     fmts: Formatters
     release: bool
+    #: Checks ``aura verify`` proved (empty unless ``--trust-proofs``).
+    proven: ProvenChecks
 
     def intern(self, value: object, prefix: str) -> str:
         """A global name under which generated code finds ``value``."""
@@ -74,6 +77,10 @@ class ProgramContext(Protocol):
 
     def quantifier_warning(self, where: str) -> str:
         """The global name of a function that warns once about an unchecked quantifier."""
+        ...
+
+    def requires_trusted(self, name: QualName) -> bool:
+        """Whether every call of the cell was proven to meet its ``requires``."""
         ...
 
 
@@ -112,6 +119,9 @@ class GenBase:
         self.nesting: list[tuple[tir.Expr, bool]] = []
         #: Whether the statement being generated may be preceded by helper statements.
         self.hoist_ok = False
+        #: True while compiling code written outside this cell (a type's refinement
+        #: predicate): the cell's proofs say nothing about it.
+        self.foreign = False
         self._temps = 0
 
     # ------------------------------------------------------------------ names
@@ -165,6 +175,17 @@ class GenBase:
         if site is not None:
             code = self.em.mark(offset, site) + code
         self.em.line(code, offset)
+
+    def trusted(self, kind: str, span: Span) -> bool:
+        """Whether the check of ``kind`` at ``span`` was proven for this cell, so it can
+        be left out (``aura run --trust-proofs``)."""
+        own = self.cell.span
+        return (
+            not self.foreign
+            and own.start <= span.start
+            and span.end <= own.end
+            and self.ctx.proven.has(self.cell.name, kind, span)
+        )
 
     # --------------------------------------------------------------- helpers
     @contextmanager

@@ -285,7 +285,7 @@ class ExprGen(PlaceGen):
 
     def _stored(self, e: tir.Expr, t: Type, what: str) -> str:
         code = self.value(e)
-        if isinstance(t, Refined):
+        if isinstance(t, Refined) and not self.trusted("refinement", e.span):
             code = self.refine_expr(t, code, what, e.span)
         return code
 
@@ -312,7 +312,7 @@ class ExprGen(PlaceGen):
         if isinstance(idx, tir.IntConst) and idx.value >= 0:
             site = Site("index", items, str(idx.value))
             return f"{self.mark(e.span, site)}{head}[{idx.value}]"
-        if self.iv.nonnegative(idx):
+        if self.iv.nonnegative(idx) or self.trusted("index", e.span):
             if isinstance(idx, tir.LocalRef):
                 i = self.local(idx.local)
                 return f"{self.mark(e.span, Site('index', items, i))}{head}[{i}]"

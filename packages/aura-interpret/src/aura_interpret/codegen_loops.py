@@ -141,9 +141,17 @@ class LoopGen(ExprGen):
             if head is not None:
                 head()
             for inv in spec.invariants:
-                cond = wrap(self.spec_expr(inv))
+                on_entry = not self.trusted("invariant_entry", inv.span)
                 if loop_var is not None and _mentions(inv, loop_var):
+                    on_entry = False
+                after = not self.trusted("invariant_preserved", inv.span)
+                if not (on_entry or after):
+                    continue
+                cond = wrap(self.spec_expr(inv))
+                if not on_entry:
                     self.emit(f"if not {first} and not {cond}:", inv.span)
+                elif not after:
+                    self.emit(f"if {first} and not {cond}:", inv.span)
                 else:
                     self.emit(f"if not {cond}:", inv.span)
                 with self.em.indented():

@@ -217,6 +217,10 @@ class MethodGen(SpecGen):
             return f"({r}[0] == 0)"
         if m == "is_none":
             return f"({r}[0] == 1)"
+        # ``expect``'s message is evaluated before the call: only a literal can go.
+        plain = m == "unwrap" or (m == "expect" and isinstance(e.args[0], tir.StrConst))
+        if plain and self.trusted("unwrap", e.span):
+            return f"{r}[1]"
         if m == "unwrap":
             if self.no_walrus:
                 return f"{self.mark(e.span)}_expect({r}, 'called `unwrap()` on `None`')"
@@ -234,6 +238,8 @@ class MethodGen(SpecGen):
             return f"({r}[0] == 0)"
         if m == "is_err":
             return f"({r}[0] == 1)"
+        if m in ("unwrap", "unwrap_err") and self.trusted("unwrap", e.span):
+            return f"{r}[1]"
         if m == "unwrap":
             return f"{self.mark(e.span)}_runwrap({r}, {self.fmt_inner(err)})"
         if m == "unwrap_err":

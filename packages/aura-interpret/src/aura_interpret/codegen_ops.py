@@ -17,6 +17,7 @@ from __future__ import annotations
 from aura_core import tir
 from aura_core.types import FIXED_WIDTH, Prim, fixed_width_range, strip_refinement
 from aura_interpret.codegen_base import GenBase
+from aura_interpret.trusted import unchecked_div, unchecked_rem, unchecked_shl
 from aura_interpret.typeinfo import int_name
 
 __all__ = ["OpsGen", "float_literal", "int_literal"]
@@ -61,7 +62,7 @@ class OpsGen(GenBase):
 
     def checked(self, code: str, type_name: str, e: tir.Expr) -> str:
         """``code`` (an integer expression) range-checked for ``type_name``."""
-        if self.spec or type_name == "Int":
+        if self.spec or type_name == "Int" or self.trusted("overflow", e.span):
             return f"({code})"
         low_ok, high_ok = self.iv.within(e, type_name)
         if low_ok and high_ok:
@@ -144,6 +145,17 @@ class OpsGen(GenBase):
             if not self.no_walrus:
                 x = self.tmp("x")
                 return f"({x} {py} {k} if ({x} := {a}) >= 0 else -(-{x} {py} {k}))"
+        if op in ("/", "%") and self.trusted("division", e.span):
+            signed = not self.spec and name != "Int" and FIXED_WIDTH[name][1]
+            if op == "%":
+                return f"{self.obj(unchecked_rem, 'u')}({a}, {b})"
+            if not signed or self.trusted("overflow", e.span):
+                return f"{self.obj(unchecked_div, 'u')}({a}, {b})"
+        fixed = not self.spec and name != "Int"
+        if op in ("<<", ">>") and fixed and self.trusted("shift", e.span):
+            if op == ">>":
+                return f"({a} >> {b})"
+            return f"{self.obj(unchecked_shl, 'u')}({a}, {b}, '{name}')"
         if op == "/":
             if self.spec or name == "Int" or not FIXED_WIDTH[name][1]:
                 return f"{m}_div({a}, {b})"

@@ -68,9 +68,12 @@ class SpecGen(OpsGen):
     def predicate(self, r: Refined, var: str) -> str:
         """The predicate of ``r`` over the Python variable ``var``."""
         self.rename[id(r.var)] = var
+        saved = self.foreign
+        self.foreign = True
         try:
             return self.with_spec(lambda: self.expr(r.pred))
         finally:
+            self.foreign = saved
             self.rename.pop(id(r.var), None)
 
     def refinement_message(self, r: Refined, what: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from aura_core import tir
 from aura_core.prelude import OPTION
 from aura_core.source import Span
-from aura_core.types import Adt, Refined, is_integer, strip_refinement
+from aura_core.types import Adt, Refined, Type, is_integer, strip_refinement
 from aura_interpret.codegen_loops import LoopGen
 from aura_interpret.emit import wrap
 from aura_interpret.tirwalk import is_mutating, may_write, place_root, written_roots
@@ -95,7 +95,8 @@ class StmtGen(LoopGen):
             case tir.Continue():
                 self.emit("continue", s.span)
             case tir.Assert(cond=c):
-                self.check_stmt(c, f"assertion failed: {self.text(c.span)}", s.span)
+                if not self.trusted("assertion", s.span):
+                    self.check_stmt(c, f"assertion failed: {self.text(c.span)}", s.span)
             case tir.Assume(cond=c):
                 self.check_stmt(c, f"assumption failed: {self.text(c.span)}", s.span)
             case tir.Unsafe(body=b):
@@ -156,7 +157,8 @@ class StmtGen(LoopGen):
         if not local.mutable and is_integer(local.type):
             self.iv.facts[id(local)] = self.iv.of(v)
         self.bind(name, v, s.span, copy=not borrow)
-        self.refine_stmt(local.type, name, f"`{local.name}`", s.span)
+        if not self.trusted("refinement", v.span):
+            self.refine_stmt(local.type, name, f"`{local.name}`", s.span)
 
     def assign(self, s: tir.Assign) -> None:
         target = s.target
@@ -166,7 +168,7 @@ class StmtGen(LoopGen):
                 self.bind(name, s.value, s.span)
             else:
                 self.emit(f"{name} = {wrap(self.compound(target, s))}", s.span)
-            self.refine_stmt(target.type, name, f"`{target.local.name}`", s.span)
+            self.refine_store(target.type, name, f"`{target.local.name}`", s)
             return
         assert isinstance(target, tir.FieldGet | tir.Index)
         frozen = self.freeze(target)
@@ -181,7 +183,7 @@ class StmtGen(LoopGen):
             code = self.value(s.value) if s.op == "=" else self.compound(frozen, s)
             x = self.tmp("x")
             self.emit(f"{x} = {wrap(code)}", s.span)
-            self.refine_stmt(target.type, x, what, s.span)
+            self.refine_store(target.type, x, what, s)
             self.store(frozen, x, offset)
             return
         container = self.owned_stmt(frozen.obj, offset)
@@ -191,9 +193,15 @@ class StmtGen(LoopGen):
         if refined:
             x = self.tmp("x")
             self.emit(f"{x} = {wrap(code)}", s.span)
-            self.refine_stmt(target.type, x, what, s.span)
+            self.refine_store(target.type, x, what, s)
             code = x
         self.store_into(container, frozen, code, offset)
+
+    def refine_store(self, t: Type, var: str, what: str, s: tir.Assign) -> None:
+        """The refinement checks of an assignment, unless proven (V0010 is about the
+        stored value, at the value's place)."""
+        if not self.trusted("refinement", s.value.span):
+            self.refine_stmt(t, var, what, s.span)
 
     def slot(self, target: tir.FieldGet | tir.Index, container: str) -> tir.Expr:
         """``target`` read from ``container``, a Python variable holding its object."""

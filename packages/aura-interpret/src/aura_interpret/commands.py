@@ -1,10 +1,7 @@
-"""``aura run FILE [ARGS...]`` and ``aura test PATH...`` (spec section 10).
+"""``aura test PATH...`` (spec section 10).
 
-``aura run`` checks the program, prints its errors and exits 1 if it has any,
-else runs ``main`` and exits with its ``i32`` (0 for a ``Unit`` main), 101 on a
-panic.  Options of ``aura run`` (``--release``) may stand anywhere before a
-``--``; everything else after ``FILE`` is passed to the program
-(``std::env::args()``), and everything after ``--`` is, whatever it looks like.
+``aura run`` belongs to aura-core, which finds the interpreter through the
+``aura.engines`` entry points (:mod:`aura_interpret.engine`).
 
 ``aura test`` runs every ``test cell`` of each program it is given and prints::
 
@@ -33,17 +30,14 @@ from aura_core.cli_support import (
     Reporter,
     collect_sources,
     guarded,
-    internal_error,
 )
 from aura_core.diagnostics import Diagnostic
 from aura_interpret.compiler import CompileError
 from aura_interpret.externs import Host
-from aura_interpret.session import CaseResult, load_checked, run_main, run_tests
+from aura_interpret.session import CaseResult, load_checked, run_tests
 from aura_parse.project import MANIFEST_FILE
 
-__all__ = ["run", "test"]
-
-EXIT_PANIC = 101
+__all__ = ["test"]
 
 
 def _report(diagnostics: Iterable[Diagnostic]) -> None:
@@ -62,37 +56,6 @@ def _interrupted() -> None:
     """Ctrl-C: stop now, without a traceback, whatever the program's thread is doing."""
     _flush()
     os._exit(EXIT_INTERRUPTED)
-
-
-@click.command(
-    "run",
-    context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
-)
-@click.option("--release", is_flag=True, help="Skip contract, assertion and refinement checks.")
-@click.argument("argv", nargs=-1, required=True, type=click.UNPROCESSED, metavar="FILE [ARGS]...")
-@guarded
-def run(argv: tuple[str, ...], release: bool) -> None:
-    """Check a program, then run its main cell with ARGS."""
-    file, args = argv[0], list(argv[1:])
-    checked = load_checked(Path(file))
-    if isinstance(checked, list):
-        _report(checked)
-        raise SystemExit(EXIT_ERRORS)
-    host = Host(stdout=sys.stdout, stderr=sys.stderr, stdin=sys.stdin, args=args)
-    try:
-        result = run_main(checked, host, release=release)
-    except CompileError as e:
-        click.echo(f"error: {e}", err=True)
-        raise SystemExit(EXIT_ERRORS) from None
-    except KeyboardInterrupt:
-        _interrupted()
-    _flush()
-    if result.panic is not None:
-        click.echo(result.panic.render(), err=True)
-    elif result.error is not None:
-        internal_error(result.error)
-    # POSIX keeps the low 8 bits of the status; say so here, the same in every host.
-    raise SystemExit(result.status if sys.platform == "win32" else result.status & 0xFF)
 
 
 def _programs(paths: Sequence[str]) -> list[Path]:

@@ -23,6 +23,7 @@ from aura_interpret.externs import EXTERNS, Extern, Host
 from aura_interpret.runtime import helpers
 from aura_interpret.sourcemap import SourceMap
 from aura_interpret.textform import Formatters
+from aura_interpret.trusted import ProvenChecks
 from aura_interpret.typeinfo import TypeInfo
 
 __all__ = ["CompileError", "CompiledProgram", "compile_program"]
@@ -63,9 +64,18 @@ def display_name(name: QualName) -> str:
 class _Compiler:
     """The state of one :func:`compile_program` call (implements ProgramContext)."""
 
-    def __init__(self, program: tir.Program, release: bool, host: Host) -> None:
+    def __init__(
+        self,
+        program: tir.Program,
+        release: bool,
+        host: Host,
+        proven: ProvenChecks,
+        entries: frozenset[QualName],
+    ) -> None:
         self.program = program
         self.release = release
+        self.proven = proven
+        self.entries = entries
         self.host = host
         self.types = TypeInfo(program)
         self.fmts = Formatters(self.types)
@@ -153,6 +163,9 @@ class _Compiler:
 
         return self.intern(warn, "w")
 
+    def requires_trusted(self, name: QualName) -> bool:
+        return name not in self.entries and self.proven.requires_proven(name)
+
     # ------------------------------------------------------------ driving
     def compile_pending(self) -> None:
         while self._queue:
@@ -239,10 +252,20 @@ def _cycles(graph: Mapping[QualName, frozenset[QualName]]) -> Iterable[list[Qual
 
 
 def compile_program(
-    program: tir.Program, entries: Iterable[QualName], *, release: bool = False, host: Host
+    program: tir.Program,
+    entries: Iterable[QualName],
+    *,
+    release: bool = False,
+    host: Host,
+    proven: ProvenChecks | None = None,
 ) -> CompiledProgram:
-    """Compile ``entries`` and every cell they reach; raises :class:`CompileError`."""
-    c = _Compiler(program, release, host)
+    """Compile ``entries`` and every cell they reach; raises :class:`CompileError`.
+
+    ``proven`` lists the checks ``aura verify`` proved (``aura run --trust-proofs``,
+    see :func:`aura_interpret.trusted.proven_for`): they are left out.
+    """
+    entries = list(entries)
+    c = _Compiler(program, release, host, proven or ProvenChecks(), frozenset(entries))
     for name in entries:
         c.cell_ref(name)
     c.compile_pending()

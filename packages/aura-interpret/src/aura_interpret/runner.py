@@ -19,12 +19,12 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from aura_interpret.compiler import CompiledProgram
 from aura_interpret.panics import PanicReport, panic_report
+from aura_interpret.sourcemap import SourceMap
 
-__all__ = ["MAX_DEPTH", "STACK_BYTES", "Outcome", "call", "on_big_stack"]
+__all__ = ["MAX_DEPTH", "STACK_BYTES", "Mapped", "Outcome", "call", "on_big_stack"]
 
 #: Nested Aura calls allowed before a stack-overflow panic.
 MAX_DEPTH = 50_000
@@ -33,6 +33,17 @@ STACK_BYTES = 512 * 1024 * 1024
 _FALLBACK_STACKS = (256 * 1024 * 1024, 64 * 1024 * 1024, 0)
 #: Python frames beyond the Aura calls: the runner's own, helpers, quantifiers.
 _SLACK = 200
+
+
+class Mapped(Protocol):
+    """What a run needs of a compiled program: the map from its code back to Aura.
+
+    A :class:`~aura_interpret.compiler.CompiledProgram` is one; so is a program
+    read back from the run cache, which has no typed program to go with it.
+    """
+
+    @property
+    def source_map(self) -> SourceMap: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +55,7 @@ class Outcome:
     error: BaseException | None = None
 
 
-def call(compiled: CompiledProgram, fn: Callable[[], object]) -> Outcome:
+def call(compiled: Mapped, fn: Callable[[], object]) -> Outcome:
     """Run ``fn`` (a compiled cell without arguments) to its end."""
     result: list[Outcome] = []
 

@@ -20,6 +20,7 @@ from aura_interpret.compiler import CompiledProgram, CompileError, compile_progr
 from aura_interpret.externs import Host
 from aura_interpret.panics import PanicReport
 from aura_interpret.runner import call, on_big_stack
+from aura_interpret.trusted import proven_for
 from aura_parse.loader import load_program
 
 __all__ = [
@@ -66,15 +67,22 @@ class RunResult:
     error: BaseException | None = None
 
 
-def run_main(checked: CheckedProgram, host: Host, *, release: bool = False) -> RunResult:
-    """Run the entry module's ``main``; raises :class:`CompileError` if it cannot run."""
+def run_main(
+    checked: CheckedProgram, host: Host, *, release: bool = False, trust_proofs: bool = False
+) -> RunResult:
+    """Run the entry module's ``main``; raises :class:`CompileError` if it cannot run.
+
+    With ``trust_proofs``, the checks ``aura verify`` proved on the current sources
+    are left out (:mod:`aura_interpret.trusted`).
+    """
     name = QualName(checked.entry, "main")
     module = checked.program.modules[checked.entry]
     cell = module.cells.get("main")
     if cell is None or cell.kind != "cell":
         raise CompileError(f"`{module.source.name}` has no `main` cell to run")
+    proven = proven_for(checked.program, checked.entry, release=release) if trust_proofs else None
     compiled = on_big_stack(
-        lambda: compile_program(checked.program, [name], release=release, host=host)
+        lambda: compile_program(checked.program, [name], release=release, host=host, proven=proven)
     )
     outcome = call(compiled, compiled.function(name))
     if outcome.panic is not None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from aura_core import arith, prelude
+from aura_core import arith
 from aura_core.types import Adt, MapType, Prim, Type, VecType, strip_refinement
 from aura_interpret.typeinfo import TypeInfo
 
@@ -155,6 +155,8 @@ class Formatters:
         return fmt
 
     def _enum(self, t: Type) -> Format:
+        from aura_core import prelude  # only while compiling: see TypeInfo
+
         e = self.types.enum(t)
         assert e is not None and isinstance(t, Adt)
         bare = t.decl.module == prelude.PRELUDE_MODULE

@@ -11,9 +11,8 @@ by the type-generic :func:`~aura_interpret.values.dup_any`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from aura_core import prelude, tir
 from aura_core.types import (
     Adt,
     MapType,
@@ -38,6 +37,9 @@ from aura_interpret.values import (
     share,
 )
 
+if TYPE_CHECKING:
+    from aura_core import tir
+
 __all__ = ["Dup", "Kind", "TypeInfo", "int_name"]
 
 #: How a value is copied into a second holder: None means "it is immutable, share it".
@@ -59,6 +61,10 @@ class TypeInfo:
     """Declarations of one program and per-type facts derived from them."""
 
     def __init__(self, program: tir.Program) -> None:
+        # Imported here: the run-time helpers import this module, and a cached
+        # program runs without the typed program's modules (see run_cache).
+        from aura_core import prelude
+
         self.program = program
         self._records: dict[QualName, tir.RecordDef] = {}
         self._enums: dict[QualName, tir.EnumDef] = {

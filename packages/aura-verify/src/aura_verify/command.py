@@ -30,7 +30,8 @@ from aura_core.diagnostics import Diagnostic
 from aura_core.render import render_human
 from aura_parse.loader import load_program
 from aura_parse.project import MANIFEST_FILE
-from aura_verify.driver import Options, Task, select_cells, verify_tasks
+from aura_verify.driver import Options, Task, select_cells
+from aura_verify.incremental import export_proofs, prove_cached
 from aura_verify.report import (
     FileReport,
     cell_line,
@@ -86,15 +87,21 @@ def _load(entry: Path, names: Sequence[str]) -> _Loaded:
 
 
 def verify_paths(
-    paths: Sequence[str], options: Options, names: Sequence[str] = ()
+    paths: Sequence[str], options: Options, names: Sequence[str] = (), *, export: bool = False
 ) -> tuple[list[FileReport], bool, bool]:
     """Every program's file reports; whether all compiled; whether any cell was selected.
 
     All cells of all programs go to one pool of workers when ``options.jobs > 1``.
+    Results come from the proof cache where they can (when ``options.cache``), and
+    with ``export`` the checks proven are recorded for ``aura run --trust-proofs``
+    (``docs/reference/proven-checks.md``), as ``aura verify`` does.
     """
     programs = [_load(entry, names) for entry in _programs(paths)]
     tasks = [t for p in programs for t in p.tasks]
-    results = iter(verify_tasks(tasks, options))
+    outcomes = prove_cached(tasks, options)
+    if export:
+        export_proofs(tasks, outcomes)
+    results = iter(o.result for o in outcomes)
     files: list[FileReport] = []
     seen: set[str] = set()
     for p in programs:
@@ -133,13 +140,23 @@ def verify_paths(
 @click.option(
     "--cell", "cells", multiple=True, metavar="NAME", help="Verify only this cell (repeatable)."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Prove every cell again; neither read nor write the proof cache.",
+)
 @guarded
 def verify(
-    paths: tuple[str, ...], output_format: str, timeout: float, jobs: int, cells: tuple[str, ...]
+    paths: tuple[str, ...],
+    output_format: str,
+    timeout: float,
+    jobs: int,
+    cells: tuple[str, ...],
+    no_cache: bool,
 ) -> None:
     """Check Aura programs, then prove their contracts, termination and safety."""
-    options = Options(timeout=timeout, jobs=jobs)
-    files, compiled, selected = verify_paths(paths, options, cells)
+    options = Options(timeout=timeout, jobs=jobs, cache=not no_cache)
+    files, compiled, selected = verify_paths(paths, options, cells, export=True)
     if cells and compiled and not selected:
         raise click.UsageError(f"no cell named {', '.join(f'`{c}`' for c in cells)}")
     ok = compiled and all(c.status == "verified" for fr in files for c in fr.cells)

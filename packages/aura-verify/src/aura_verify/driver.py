@@ -20,22 +20,34 @@ from pathlib import Path
 
 from aura_core import tir
 from aura_core.check import check_modules
+from aura_core.source import Span
 from aura_core.stdlib import std_root
 from aura_core.types import QualName
 from aura_parse.loader import load_program
+from aura_verify.proven import CellOutcome, proven_checks
 from aura_verify.results import CellResult, Failure, worst
-from aura_verify.solver import prove
-from aura_verify.vcgen import generate
 
-__all__ = ["Options", "Task", "select_cells", "verify_cell", "verify_cells", "verify_tasks"]
+__all__ = [
+    "Options",
+    "Task",
+    "prove_cell",
+    "prove_tasks",
+    "select_cells",
+    "verify_cell",
+    "verify_cells",
+    "verify_tasks",
+]
 
 
 @dataclass(frozen=True)
 class Options:
-    """What affects proving: the per-obligation time limit (seconds) and parallelism."""
+    """How to prove: the per-obligation time limit (seconds), parallelism, and
+    whether :func:`~aura_verify.verify_paths` may take results from (and store them
+    in) the proof cache; ``aura verify`` turns it on unless ``--no-cache``."""
 
     timeout: float = 10.0
     jobs: int = 1
+    cache: bool = False
 
 
 def select_cells(program: tir.Program, names: Sequence[str] = ()) -> list[tir.CellDef]:
@@ -56,11 +68,27 @@ def select_cells(program: tir.Program, names: Sequence[str] = ()) -> list[tir.Ce
 
 
 def verify_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> CellResult:
+    """Prove one cell now (the cache is not consulted)."""
+    return prove_cell(program, cell, options).result
+
+
+def prove_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> CellOutcome:
+    """Prove one cell: its result and the run-time checks the proof covers."""
+    # Imported here: a run whose results all come from the proof cache never
+    # loads the symbolic walk or the solver.
+    from aura_verify.solver import prove
+    from aura_verify.vcgen import generate
+
     start = time.perf_counter()
     conds = generate(program, cell)
     failures: dict[tuple[object, ...], Failure] = {}
+    file = program.modules[cell.name.module].source
+    proven: list[tuple[str, Span]] = []
+    unproven: list[tuple[str, Span]] = []
     for ob in conds.obligations:
         failure = prove(ob, conds, options.timeout)
+        if ob.file is file or ob.file == file:
+            (proven if failure is None else unproven).append((ob.code, ob.span))
         if failure is None:
             continue
         k = (failure.code, failure.span, tuple(r.span for r in failure.related))
@@ -68,9 +96,9 @@ def verify_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> Ce
             failures[k] = failure
     shown = tuple(failures.values())
     elapsed = int((time.perf_counter() - start) * 1000)
-    file = program.modules[cell.name.module].source
     status = worst(f.status for f in shown)
-    return CellResult(cell.name, file, cell.span, status, elapsed, shown, conds.warnings)
+    result = CellResult(cell.name, file, cell.span, status, elapsed, shown, conds.warnings)
+    return CellOutcome(result, proven_checks(cell, proven, unproven))
 
 
 def verify_cells(
@@ -96,9 +124,14 @@ class Task:
 
 def verify_tasks(tasks: Sequence[Task], options: Options) -> list[CellResult]:
     """Results in the order of ``tasks``, from one pool of workers for all of them."""
+    return [o.result for o in prove_tasks(tasks, options)]
+
+
+def prove_tasks(tasks: Sequence[Task], options: Options) -> list[CellOutcome]:
+    """Outcomes in the order of ``tasks``, from one pool of workers for all of them."""
     parallel = options.jobs > 1 and len(tasks) > 1 and all(t.entry is not None for t in tasks)
     if not parallel:
-        return [verify_cell(t.program, t.cell, options) for t in tasks]
+        return [prove_cell(t.program, t.cell, options) for t in tasks]
     context = multiprocessing.get_context("spawn")
     workers = min(options.jobs, len(tasks))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -119,7 +152,7 @@ def _checked(entry: str) -> tir.Program:
 
 def _verify_in_worker(
     entry: str, module: tuple[str, ...], name: str, options: Options
-) -> CellResult:
+) -> CellOutcome:
     program = _checked(entry)
     cell = program.cell(QualName(module, name))
-    return verify_cell(program, cell, Options(options.timeout, 1))
+    return prove_cell(program, cell, Options(options.timeout, 1, options.cache))

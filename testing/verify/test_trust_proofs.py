@@ -1,0 +1,166 @@
+"""End to end: `aura verify` exports proven checks, `aura run --trust-proofs` drops them.
+
+The verifier's places and the interpreter's check sites must agree for every
+kind of check; these tests verify real programs and look at the code the
+interpreter generates, and at how the programs behave.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from aura_core.types import QualName
+from aura_interpret.compiler import compile_program
+from aura_interpret.externs import Host
+from aura_interpret.session import CheckedProgram, load_checked, run_main
+from aura_interpret.trusted import proven_for
+from aura_verify import Options, verify_paths
+
+KINDS = """\
+type Small = i64[0..100]
+
+cell clamp(x: i64) -> i64:
+    requires x >= 0
+    val s: Small = x % 100
+    val mut t: Small = s
+    t = s / 2
+    return t
+
+cell sh(x: u32, n: i64) -> u32:
+    requires 0 <= n and n < 32
+    return (x << n) >> n
+
+cell avg(a: Vec<i64>, n: i64) -> i64:
+    requires n > 0 and n < 1000
+    requires a.len() < 1000
+    requires forall(i in 0..a.len()): a[i] >= 0 and a[i] < 1000
+    ensures result >= 0
+    val mut s: i64 = 0
+    for i in 0..a.len():
+        invariant s >= 0 and s <= i * 1000
+        s = s + a[i] % n
+    assert s >= 0
+    return s / n
+
+cell first(v: Vec<i64>) -> i64:
+    requires v.len() > 0
+    return v.get(0).unwrap()
+
+cell at(v: Vec<i64>, k: i64) -> i64:
+    requires 0 <= k and k < v.len()
+    return v[k]
+
+cell main():
+    println(avg([1, 2, 3], 2))
+    println(first([5]))
+    println(at([7, 8], 1))
+    println(clamp(250))
+    println(sh(7, 3))
+"""
+
+#: `grow`'s overflow is proven from an `assume`; `bump`'s is not proven at all.
+ASSUMED = """\
+cell grow(x: i64) -> i64:
+    assume x < 100
+    return x + 1
+
+cell bump(x: i64) -> i64:
+    return x + 1
+
+cell main():
+    println(grow(9223372036854775807))
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AURA_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def verify(text: str) -> dict[str, str]:
+    Path("t.aura").write_text(text, encoding="utf-8")
+    files, compiled, _ = verify_paths(["t.aura"], Options(timeout=30.0), export=True)
+    assert compiled
+    return {c.name.name: c.status for f in files for c in f.cells}
+
+
+def checked() -> CheckedProgram:
+    result = load_checked(Path("t.aura"))
+    assert not isinstance(result, list)
+    return result
+
+
+def generated(*, trust: bool) -> dict[str, str]:
+    program = checked()
+    proven = proven_for(program.program, program.entry, release=False) if trust else None
+    main = QualName(program.entry, "main")
+    compiled = compile_program(program.program, [main], host=Host(), proven=proven)
+    return {
+        name.split("::")[-1].rstrip(">"): code.python
+        for name, code in compiled.source_map.maps.items()
+    }
+
+
+def run(*, release: bool, trust: bool) -> tuple[str, str | None]:
+    out = io.StringIO()
+    host = Host(stdout=out, stderr=io.StringIO())
+    result = run_main(checked(), host, release=release, trust_proofs=trust)
+    return out.getvalue(), None if result.panic is None else result.panic.message
+
+
+def test_proven_checks_of_every_kind_are_left_out() -> None:
+    assert set(verify(KINDS).values()) == {"verified"}
+    before, after = generated(trust=False), generated(trust=True)
+    gone = {
+        "avg": ["_ovf", "_idiv", "_rem", "postcondition failed", "assertion failed"],
+        "first": ["_unwrapnone"],
+        "at": ["_negix"],
+        "clamp": ["_reffail"],
+        "sh": ["_shl", "_shr"],
+    }
+    for cell, helpers in gone.items():
+        for helper in helpers:
+            assert helper in before[cell], (cell, helper)
+            assert helper not in after[cell], (cell, helper)
+    # `avg` is called once, with proven preconditions; `first`'s call is proven by
+    # simplification alone, which records nothing, so its check stays.
+    assert "precondition failed" not in after["avg"]
+    assert "precondition failed" in after["first"]
+    assert (
+        run(release=False, trust=True)
+        == run(release=False, trust=False)
+        == ("1\n5\n8\n25\n7\n", None)
+    )
+
+
+def test_unproven_checks_stay_and_stale_proofs_are_ignored() -> None:
+    statuses = verify(ASSUMED)
+    assert statuses == {"grow": "verified", "bump": "failed", "main": "verified"}
+    code = generated(trust=True)
+    assert "_ovf" not in code["grow"]
+    _, panic = run(release=True, trust=False)
+    assert panic is not None and panic.startswith("integer overflow")
+    # Under --release the `assume` does not run, so only proofs of a program
+    # verified completely are trusted; `bump` failed.
+    _, panic = run(release=True, trust=True)
+    assert panic is not None and panic.startswith("integer overflow")
+
+    fixed = ASSUMED.replace("    return x + 1\n\ncell main", "    return x\n\ncell main")
+    assert set(verify(fixed).values()) == {"verified"}
+    assert run(release=True, trust=True) == ("9223372036854775808\n", None)
+    Path("t.aura").write_text(fixed + "# edited\n", encoding="utf-8")
+    _, panic = run(release=True, trust=True)
+    assert panic is not None and panic.startswith("integer overflow")
+
+
+def test_the_example_of_the_docs_page() -> None:
+    page = Path(__file__).parents[2] / "docs" / "reference" / "proven-checks.md"
+    text = page.read_text(encoding="utf-8")
+    example = text.split("```aura\n", 1)[1].split("```", 1)[0]
+    assert verify(example) == {"grow": "verified", "main": "verified"}
+    assert run(release=True, trust=True) == ("9223372036854775808\n", None)
+    assert run(release=False, trust=True)[1] == "assumption failed: x < 100"
