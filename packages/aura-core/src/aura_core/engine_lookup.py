@@ -22,6 +22,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
+from aura_core.build_cache import private_dir
 from aura_core.engines import ENGINE_GROUP, Engine
 
 __all__ = ["load_engine", "locate"]
@@ -33,17 +34,8 @@ _LINES = 32
 
 
 def _cache_file() -> Path | None:
-    root = os.environ.get("AURA_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aura"
-    )
-    folder = Path(root)
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
-        return None
-    getuid = getattr(os, "getuid", None)
-    if getuid is not None and (info.st_uid != getuid() or info.st_mode & 0o022):
+    folder = private_dir("")
+    if folder is None:
         return None
     return folder / _FILE
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from aura_core.build_cache import private_dir
 from aura_core.types import QualName
 
 __all__ = [
@@ -250,17 +251,8 @@ def verification_dir(entry: Path) -> Path | None:
     project = _project_root(entry)
     if project is not None:
         return project / ".aura" / "cache"
-    root = os.environ.get("AURA_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aura"
-    )
-    folder = Path(root) / "verify"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
-        return None
-    getuid = getattr(os, "getuid", None)
-    if getuid is not None and (info.st_uid != getuid() or info.st_mode & 0o022):
+    folder = private_dir("verify")
+    if folder is None:
         return None
     return folder
 

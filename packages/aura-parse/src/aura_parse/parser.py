@@ -15,13 +15,11 @@ holds the GIL throughout anyway).
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from typing import cast
 
 from lark import Lark
@@ -29,6 +27,7 @@ from lark import __version__ as lark_version
 from lark.lexer import PatternRE
 
 from aura_core import ast
+from aura_core.build_cache import private_dir
 from aura_core.diagnostics import Diagnostic, Help
 from aura_core.source import SourceFile, Span
 from aura_core.spans import remap_spans
@@ -122,17 +121,8 @@ def _table_cache() -> str | bool:
     one (lark's default is the shared temporary directory).  Without such a
     directory the tables are built in every process.
     """
-    root = os.environ.get("AURA_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aura"
-    )
-    folder = Path(root) / "parser"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
-        return False
-    getuid = getattr(os, "getuid", None)
-    if getuid is not None and (info.st_uid != getuid() or info.st_mode & 0o022):
+    folder = private_dir("parser")
+    if folder is None:
         return False
     version = f"{sys.version_info[0]}{sys.version_info[1]}"
     return str(folder / f"tables-lark{lark_version}-py{version}.pickle")
