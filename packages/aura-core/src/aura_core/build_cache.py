@@ -13,7 +13,9 @@ the caller adds (paths, options).  The entry then lists the files the result was
 built from as :class:`Observation`\\ s (each file's SHA-256, or "not there"), and
 is used only if every one still matches (:func:`still_valid`).
 
-**Which files.**  The modules a build read (:func:`observe_texts`), and the
+**Which files.**  The modules a build read (:func:`observe_texts`), which
+modules a directory holds when a build read all of them (:func:`observe_listing`),
+and the
 files that decide where modules are (:func:`program_context`): the loader looks
 for ``aura.toml`` in every directory above the program up to the first one that
 has it, and reads that package's ``.aura/deps/index.toml``
@@ -49,6 +51,7 @@ __all__ = [
     "Observation",
     "key",
     "observe_file",
+    "observe_listing",
     "observe_texts",
     "private_dir",
     "program_context",
@@ -72,10 +75,16 @@ _TOOLCHAIN_FILES = (".py", ".lark", ".aura")
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """A file as a build saw it: the digest of its content, or None if it was no file."""
+    """A file as a build saw it: the digest of its content, or None if it was no file.
+
+    With ``listing``, ``path`` is a directory and the digest is of the ``.aura``
+    files a command finds in it (:func:`~aura_core.cli_support.collect_sources`):
+    a build that read every module of a directory depends on which there are.
+    """
 
     path: str
     digest: bytes | None
+    listing: bool = False
 
 
 # ------------------------------------------------------------------- where
@@ -163,6 +172,20 @@ def observe_file(path: str) -> Observation:
     return Observation(path, _digest(path))
 
 
+def _listing_digest(directory: str) -> bytes | None:
+    from aura_core.cli_support import collect_sources
+
+    if not os.path.isdir(directory):
+        return None
+    names = sorted(os.path.relpath(p, directory) for p in collect_sources([directory]))
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).digest()
+
+
+def observe_listing(directory: str) -> Observation:
+    """Which ``.aura`` files a directory holds now (not their content)."""
+    return Observation(directory, _listing_digest(directory), listing=True)
+
+
 def program_context(file: Path) -> tuple[Observation, ...]:
     """The files that decide where the modules of the program at ``file`` are."""
     out: list[Observation] = []
@@ -184,7 +207,10 @@ def observe_texts(texts: Iterable[tuple[str, str]]) -> tuple[Observation, ...]:
 
 
 def still_valid(observations: Sequence[Observation]) -> bool:
-    return all(_digest(o.path) == o.digest for o in observations)
+    return all(
+        (_listing_digest(o.path) if o.listing else _digest(o.path)) == o.digest
+        for o in observations
+    )
 
 
 # ------------------------------------------------------------- reading, writing
@@ -227,7 +253,7 @@ class EntryStore:
         folder = private_dir(self.kind)
         if folder is None:
             return False
-        listing = [(o.path, o.digest) for o in observations]
+        listing = [(o.path, o.digest, o.listing) for o in observations]
         body = marshal.dumps((listing, payload))
         try:
             self._write_atomically(
@@ -247,7 +273,7 @@ class EntryStore:
             return None
         try:
             listing, payload = marshal.loads(body)
-            observations = tuple(Observation(path, d) for path, d in listing)
+            observations = tuple(Observation(path, d, bool(ls)) for path, d, ls in listing)
         except (ValueError, TypeError, EOFError):
             return None
         if not isinstance(payload, bytes):

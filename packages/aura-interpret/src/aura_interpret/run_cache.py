@@ -31,7 +31,7 @@ from aura_interpret.program_image import Image, NotStorable, dump, load
 __all__ = ["Observation", "context", "key", "lookup", "sources", "store"]
 
 #: Changes whenever the layout of an image changes.
-FORMAT = 1
+FORMAT = 2
 _STORE = build_cache.EntryStore("run", ".run", FORMAT)
 #: The distributions whose code decides what a program compiles to.
 _TOOLCHAIN = ("aura_core", "aura_parse", "aura_interpret", "lark")

@@ -14,11 +14,35 @@ It consumes the typed program of aura-core's checker.  The public API:
   editor can tell which cells an edit leaves proven.
 """
 
-from aura_verify.command import verify_paths
-from aura_verify.driver import Options, select_cells, verify_cell, verify_cells
-from aura_verify.incremental import verification_keys
-from aura_verify.report import FileReport, failure_diagnostic, to_json
-from aura_verify.results import CellResult, Failure, Status
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aura_verify.command import verify_paths
+    from aura_verify.driver import Options, select_cells, verify_cell, verify_cells
+    from aura_verify.incremental import verification_keys
+    from aura_verify.report import FileReport, failure_diagnostic, to_json
+    from aura_verify.results import CellResult, Failure, Status
+
+#: Where each public name is defined.  They are imported on first use, so that
+#: ``aura verify`` replaying a kept report (:mod:`aura_verify.replay`) imports
+#: neither the checker nor Z3.
+_DEFINED_IN = {
+    "CellResult": "results",
+    "Failure": "results",
+    "FileReport": "report",
+    "Options": "driver",
+    "Status": "results",
+    "failure_diagnostic": "report",
+    "select_cells": "driver",
+    "to_json": "report",
+    "verification_keys": "incremental",
+    "verify_cell": "driver",
+    "verify_cells": "driver",
+    "verify_paths": "command",
+}
 
 __all__ = [
     "CellResult",
@@ -34,3 +58,10 @@ __all__ = [
     "verify_cells",
     "verify_paths",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from aura_core.check import check_modules
 from aura_core.cli_support import (
     EXIT_ERRORS,
     EXIT_OK,
@@ -26,24 +26,21 @@ from aura_core.cli_support import (
     format_option,
     guarded,
 )
-from aura_core.diagnostics import Diagnostic
-from aura_core.render import render_human
-from aura_parse.loader import load_program
-from aura_parse.project import MANIFEST_FILE
-from aura_verify.driver import Options, Task, select_cells
-from aura_verify.incremental import export_proofs, prove_cached
-from aura_verify.report import (
-    FileReport,
-    cell_line,
-    failure_diagnostic,
-    summary_line,
-    to_json,
-)
+from aura_verify import replay
+
+if TYPE_CHECKING:
+    from aura_verify.driver import Options, Task
+    from aura_verify.report import FileReport
+
+# The parser, the checker, the verifier and Z3 are imported only when a run has to
+# load programs: a run replayed from :mod:`aura_verify.replay` needs none of them.
 
 __all__ = ["verify", "verify_paths"]
 
 
 def _programs(paths: Iterable[str]) -> list[Path]:
+    from aura_parse.project import MANIFEST_FILE
+
     out: list[Path] = []
     for p in paths:
         path = Path(p)
@@ -56,14 +53,22 @@ def _programs(paths: Iterable[str]) -> list[Path]:
 
 @dataclass
 class _Loaded:
-    """One program: its file reports and the cells to verify."""
+    """One program: its file reports, the cells to verify and the modules it read."""
 
     reports: dict[str, FileReport]
     compiled: bool
     tasks: list[Task]
+    #: (path as read, text) of every module loaded.
+    texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _load(entry: Path, names: Sequence[str]) -> _Loaded:
+    from aura_core.check import check_modules
+    from aura_core.diagnostics import Diagnostic
+    from aura_parse.loader import load_program
+    from aura_verify.driver import Task, select_cells
+    from aura_verify.report import FileReport
+
     loaded = load_program(entry)
     diagnostics: list[Diagnostic] = list(loaded.diagnostics)
     reports: dict[str, FileReport] = {}
@@ -83,7 +88,8 @@ def _load(entry: Path, names: Sequence[str]) -> _Loaded:
         reports.setdefault(name, FileReport(name)).diagnostics.append(d)
     if not reports:
         reports[str(entry)] = FileReport(str(entry))
-    return _Loaded(reports, compiled, tasks)
+    texts = [(m.source.name, m.source.text) for m in loaded.modules]
+    return _Loaded(reports, compiled, tasks, texts)
 
 
 def verify_paths(
@@ -96,6 +102,22 @@ def verify_paths(
     with ``export`` the checks proven are recorded for ``aura run --trust-proofs``
     (``docs/reference/proven-checks.md``), as ``aura verify`` does.
     """
+    run = _verify(paths, options, names, export=export)
+    return run.files, run.compiled, run.selected
+
+
+@dataclass
+class _Run:
+    files: list[FileReport]
+    compiled: bool
+    selected: bool
+    texts: list[tuple[str, str]]
+
+
+def _verify(paths: Sequence[str], options: Options, names: Sequence[str], *, export: bool) -> _Run:
+    from aura_verify.incremental import export_proofs, prove_cached
+    from aura_verify.report import FileReport
+
     programs = [_load(entry, names) for entry in _programs(paths)]
     tasks = [t for p in programs for t in p.tasks]
     outcomes = prove_cached(tasks, options)
@@ -115,7 +137,7 @@ def verify_paths(
                 seen.add(fr.path)
                 files.append(fr)
     compiled = all(p.compiled for p in programs)
-    return files, compiled, bool(tasks)
+    return _Run(files, compiled, bool(tasks), [t for p in programs for t in p.texts])
 
 
 @click.command("verify")
@@ -155,25 +177,65 @@ def verify(
     no_cache: bool,
 ) -> None:
     """Check Aura programs, then prove their contracts, termination and safety."""
-    options = Options(timeout=timeout, jobs=jobs, cache=not no_cache)
-    files, compiled, selected = verify_paths(paths, options, cells, export=True)
-    if cells and compiled and not selected:
-        raise click.UsageError(f"no cell named {', '.join(f'`{c}`' for c in cells)}")
-    ok = compiled and all(c.status == "verified" for fr in files for c in fr.cells)
-    if output_format == "json":
-        click.echo(json.dumps(to_json(files)))
-    else:
-        _human(files)
-    raise SystemExit(EXIT_OK if ok else EXIT_ERRORS)
-
-
-def _human(files: Sequence[FileReport]) -> None:
     color = color_enabled()
+    entry = None if no_cache else replay.key(paths, timeout, cells, output_format, color)
+    if entry is not None:
+        hit = replay.lookup(entry)
+        if hit is not None:
+            _emit(hit.chunks)
+            raise SystemExit(hit.status)
+    # Taken before loading, so that an edit racing with this run makes the entry miss.
+    where = () if entry is None else replay.context(paths)
+
+    from aura_core import build_cache
+    from aura_core.proofs import proofs_path
+    from aura_verify.driver import Options
+    from aura_verify.report import to_json
+
+    options = Options(timeout=timeout, jobs=jobs, cache=not no_cache)
+    run = _verify(paths, options, cells, export=True)
+    if cells and run.compiled and not run.selected:
+        raise click.UsageError(f"no cell named {', '.join(f'`{c}`' for c in cells)}")
+    ok = run.compiled and all(c.status == "verified" for fr in run.files for c in fr.cells)
+    status = EXIT_OK if ok else EXIT_ERRORS
+    if output_format == "json":
+        document = to_json(run.files)
+        chunks: list[tuple[bool, str]] = [(False, json.dumps(document))]
+        for f in document["files"]:
+            for c in f["cells"]:
+                c["cached"] = True  # as the next run, served from the cache, says
+        kept = [(False, json.dumps(document))]
+    else:
+        chunks = kept = _human(run.files, color)
+    _emit(chunks)
+    if entry is not None and run.compiled:
+        proof_files = [proofs_path(Path(p)) for p in paths]
+        seen = (
+            *where,
+            *build_cache.observe_texts(run.texts),
+            *(build_cache.observe_file(str(f)) for f in proof_files if f is not None),
+        )
+        replay.store(entry, seen, replay.Replay(tuple(kept), status))
+    raise SystemExit(status)
+
+
+def _emit(chunks: Iterable[tuple[bool, str]]) -> None:
+    for err, text in chunks:
+        click.echo(text, err=err, color=True)
+
+
+def _human(files: Sequence[FileReport], color: bool) -> list[tuple[bool, str]]:
+    """The human report as (to stderr?, text) chunks, in the order they are printed."""
+    from aura_core.render import render_human
+    from aura_verify.report import cell_line, failure_diagnostic, summary_line
+
+    out: list[tuple[bool, str]] = []
     for fr in files:
         for d in fr.diagnostics:
-            click.echo(render_human(d, color=color), err=True, color=color)
+            out.append((True, render_human(d, color=color)))
         for c in fr.cells:
             for f in c.failures:
-                click.echo(render_human(failure_diagnostic(f), color=color), err=True, color=color)
-            click.echo(cell_line(c))
-    click.echo(summary_line(files))
+                out.append((True, render_human(failure_diagnostic(f), color=color)))
+            out.append((False, cell_line(c)))
+    out.append((False, summary_line(files)))
+    return out
