@@ -82,7 +82,10 @@ CODES: dict[str, str] = {
     "E0907": "transparency-log proof does not verify",
     "E0908": "malformed dependency index",
     "E0909": "cannot read or write a package file",
+    "E0910": "the registry server cannot start",
     "W0901": "unknown manifest key",
+    # Native code generation (aura build)
+    "E1001": "construct not supported by the native backend",
     # Verification (spec section 8)
     "V0001": "precondition might not hold",
     "V0002": "postcondition might not hold",
@@ -99,6 +102,8 @@ CODES: dict[str, str] = {
     # Warnings
     "W0006": "while loop without a decreases clause",
     "W0007": "`assume` trusted without proof",
+    "W0008": "quantifier without a usable trigger",
+    "W0009": "trigger chosen by the verifier",
 }
 
 

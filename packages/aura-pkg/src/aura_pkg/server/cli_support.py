@@ -1,0 +1,56 @@
+"""What the ``aura registry`` commands share: storage options, the extra's check, codes.
+
+Imports click only; the server's dependencies are imported by the commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from aura_pkg.cli._common import fail
+
+__all__ = ["CODE_SERVER", "FAULT_ENV", "need_extra", "storage_options"]
+
+#: Names a point of the publish transaction where the server exits at once
+#: (crash-safety tests only; see Settings.fault).
+FAULT_ENV = "AURA_REGISTRY_FAULT"
+#: The diagnostic code of a registry that cannot start or open its database.
+CODE_SERVER = "E0910"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def need_extra() -> None:
+    try:
+        import fastapi  # noqa: F401
+        import sqlalchemy  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        fail(
+            f"the registry server needs {exc.name}, which is not installed",
+            help="pip install 'aura-pkg[registry]'",
+        )
+
+
+def storage_options(fn: F) -> F:
+    fn = click.option(
+        "--db",
+        "database",
+        metavar="URL",
+        envvar="AURA_REGISTRY_DB",
+        help="SQLAlchemy database URL, e.g. postgresql+psycopg://USER@HOST/DB.  "
+        "[default: SQLite file registry.db in the storage directory]",
+    )(fn)
+    return click.option(
+        "--storage",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("registry-data"),
+        show_default=True,
+        envvar="AURA_REGISTRY_STORAGE",
+        help="Directory for archives, the generated root key and the SQLite database.",
+    )(fn)

@@ -1,0 +1,1 @@
+"""The Alembic migrations of the registry's database, applied at every start-up."""
