@@ -16,58 +16,18 @@ its panic.  Exit status 1 if a test failed or a program has errors.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import click
 
-from aura_core.cli_support import (
-    EXIT_ERRORS,
-    EXIT_INTERRUPTED,
-    Reporter,
-    collect_sources,
-    guarded,
-)
-from aura_core.diagnostics import Diagnostic
+from aura_core.cli_support import EXIT_ERRORS, guarded
 from aura_interpret.compiler import CompileError
+from aura_interpret.engine import _interrupted, _report
 from aura_interpret.externs import Host
 from aura_interpret.session import CaseResult, load_checked, run_tests
-from aura_parse.project import MANIFEST_FILE
+from aura_parse.project import programs
 
 __all__ = ["test"]
-
-
-def _report(diagnostics: Iterable[Diagnostic]) -> None:
-    reporter = Reporter("human")
-    reporter.extend(diagnostics)
-    reporter.finish()
-
-
-def _flush() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-
-
-def _interrupted() -> None:
-    """Ctrl-C: stop now, without a traceback, whatever the program's thread is doing."""
-    _flush()
-    os._exit(EXIT_INTERRUPTED)
-
-
-def _programs(paths: Sequence[str]) -> list[Path]:
-    """Each path is a program, except a directory without ``aura.toml``: one per file."""
-    out: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir() and not (path / MANIFEST_FILE).is_file():
-            out.extend(collect_sources([path]))
-        else:
-            out.append(path)
-    return out
 
 
 def _print_result(r: CaseResult) -> None:
@@ -94,7 +54,7 @@ def test(paths: tuple[str, ...], release: bool) -> None:
     """Run the test cells of Aura files, packages, or directories of programs."""
     passed = failed = 0
     broken = False
-    for program in _programs(paths):
+    for program in programs(paths):
         checked = load_checked(program, dev=True)
         if isinstance(checked, list):
             _report(checked)

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from aura_core.cli_support import read_source
+from aura_core.cli_support import collect_sources, read_source
 from aura_core.diagnostics import Diagnostic
 from aura_core.source import SourceFile, Span
 
@@ -42,6 +42,7 @@ __all__ = [
     "find_package_dir",
     "import_name",
     "load_project",
+    "programs",
 ]
 
 MANIFEST_FILE = "aura.toml"
@@ -125,6 +126,20 @@ class Project:
             if any(d.import_name == name for d in deps):
                 return import_name(package)
         return None
+
+
+def programs(paths: Iterable[str | Path]) -> list[Path]:
+    """The programs named on a command line (``aura verify``, ``aura test``): each
+    path is one, except a directory without ``aura.toml``, whose ``.aura`` files
+    are each a program of their own."""
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir() and not (path / MANIFEST_FILE).is_file():
+            out.extend(collect_sources([path]))
+        else:
+            out.append(path)
+    return out
 
 
 def find_package_dir(file: Path) -> Path | None:

@@ -21,7 +21,6 @@ import click
 from aura_core.cli_support import (
     EXIT_ERRORS,
     EXIT_OK,
-    collect_sources,
     color_enabled,
     format_option,
     guarded,
@@ -36,19 +35,6 @@ if TYPE_CHECKING:
 # load programs: a run replayed from :mod:`aura_verify.replay` needs none of them.
 
 __all__ = ["verify", "verify_paths"]
-
-
-def _programs(paths: Iterable[str]) -> list[Path]:
-    from aura_parse.project import MANIFEST_FILE
-
-    out: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir() and not (path / MANIFEST_FILE).is_file():
-            out.extend(collect_sources([path]))
-        else:
-            out.append(path)
-    return out
 
 
 @dataclass
@@ -115,10 +101,11 @@ class _Run:
 
 
 def _verify(paths: Sequence[str], options: Options, names: Sequence[str], *, export: bool) -> _Run:
+    from aura_parse.project import programs as named_programs
     from aura_verify.incremental import export_proofs, prove_cached
     from aura_verify.report import FileReport
 
-    programs = [_load(entry, names) for entry in _programs(paths)]
+    programs = [_load(entry, names) for entry in named_programs(paths)]
     tasks = [t for p in programs for t in p.tasks]
     outcomes = prove_cached(tasks, options)
     if export:
