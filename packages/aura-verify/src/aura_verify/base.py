@@ -90,6 +90,11 @@ class Base:
         #: operations -> what they stand for (see :mod:`aura_verify.solver`).
         self.approx_symbols: dict[str, str] = {}
         self._defaults: dict[str, z3.ExprRef] = {}
+        #: Terms encoded inside quantifiers -> the expression they came from
+        #: (term id -> (term, span)), to name a trigger as it was written.
+        self.term_origins: dict[int, tuple[z3.ExprRef, Span]] = {}
+        #: The quantifiers written in this cell (see :mod:`aura_verify.triggers`).
+        self.own_quantifiers: frozenset[int] | None = None
 
     # ------------------------------------------------------------ to override
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import z3
 
 from aura_core import prelude, tir
+from aura_core.diagnostics import Diagnostic
 from aura_core.source import Span
 from aura_core.types import (
     Adt,
@@ -39,6 +40,7 @@ from aura_core.types import (
     VecType,
     strip_refinement,
 )
+from aura_verify import triggers
 from aura_verify.base import Ctx
 from aura_verify.errors import Unsupported
 from aura_verify.operators import Operators
@@ -79,6 +81,13 @@ class Exprs(Operators):
     # ---------------------------------------------------------------- dispatch
 
     def expr(self, e: tir.Expr, st: State, ctx: Ctx) -> z3.ExprRef:
+        term = self.node(e, st, ctx)
+        if ctx.quant and isinstance(e, _TRIGGER_SOURCES):
+            # Remembered so that a trigger can be named as it was written.
+            self.term_origins.setdefault(term.get_id(), (term, e.span))
+        return term
+
+    def node(self, e: tir.Expr, st: State, ctx: Ctx) -> z3.ExprRef:
         if isinstance(e, tir.IntConst):
             return z3.IntVal(e.value)
         if isinstance(e, tir.BoolConst):
@@ -343,9 +352,74 @@ class Exprs(Operators):
             scratch.assume(cond)
         body = self.expr(e.body, scratch, inner)
         st.approx |= scratch.approx
+        patterns: list[z3.PatternRef | z3.ExprRef] = []
+        if triggers.unbounded(e):
+            choice = triggers.choose(body, consts)
+            patterns = choice.z3_patterns()
+            self.trigger_warning(e, choice)
         if e.kind == "forall":
-            return z3.ForAll(consts, z3.Implies(z3.And(*conds), body))
-        return z3.Exists(consts, z3.And(*conds, body))
+            return z3.ForAll(consts, z3.Implies(z3.And(*conds), body), patterns=patterns)
+        return z3.Exists(consts, z3.And(*conds, body), patterns=patterns)
+
+    def trigger_warning(self, e: tir.Quantifier, choice: triggers.Choice) -> None:
+        """W0008 or W0009 for a quantifier written in this cell, once per quantifier."""
+        if choice.found and not choice.chosen:
+            return
+        if self.own_quantifiers is None:
+            self.own_quantifiers = triggers.cell_quantifiers(self.cell)
+        code = triggers.TRIGGER_CHOSEN if choice.found else triggers.NO_TRIGGER
+        if id(e) not in self.own_quantifiers or any(
+            w.code == code and w.span == e.span for w in self.warnings
+        ):
+            return
+        names = ", ".join(b.local.name for b in e.binders)
+        if choice.found:
+            chosen = ", ".join(f"`{self.term_text(t, e.span)}`" for t in choice.terms())
+            self.warnings.append(
+                Diagnostic.warning(
+                    code,
+                    f"no single call or index mentions every bound variable; "
+                    f"the verifier chose the trigger {chosen}",
+                    self.file,
+                    e.span,
+                    notes=(
+                        "the solver uses this quantifier only for values at which all of "
+                        "these terms occur together",
+                    ),
+                    help=f"state the property with one call or index that mentions {names}",
+                )
+            )
+            return
+        self.warnings.append(
+            Diagnostic.warning(
+                code,
+                f"this quantifier has no usable trigger: no call or index mentions "
+                f"every bound variable ({names})",
+                self.file,
+                e.span,
+                notes=(
+                    "without a trigger the solver may be unable to use the quantifier, "
+                    "and proofs that need it may end `unknown`",
+                    "bound variables inside arithmetic (`f(x + 1)`) do not make a trigger",
+                ),
+                help=f"mention {names} as the arguments of a pure cell's call or of an index",
+            )
+        )
+
+    def term_text(self, t: z3.ExprRef, fallback: Span) -> str:
+        """The source text of the expression ``t`` was encoded from, or of the
+        smallest one containing it."""
+        best: Span | None = None
+        origin = self.term_origins.get(t.get_id())
+        if origin is not None:
+            best = origin[1]
+        else:
+            for term, span in self.term_origins.values():
+                inside = triggers.occurs_in(t, term)
+                if inside and (best is None or span.end - span.start < best.end - best.start):
+                    best = span
+        span = best or fallback
+        return " ".join(self.file.text[span.start : span.end].split())
 
     # ---------------------------------------------------------------- patterns
 
@@ -390,6 +464,9 @@ class Exprs(Operators):
 
 
 CTX_CODE = Ctx()
+
+#: Expressions whose terms can be triggers (their origins are remembered).
+_TRIGGER_SOURCES = (tir.Call, tir.MethodCall, tir.StaticCall, tir.Index, tir.FieldGet)
 
 
 def _seq(elems: list[z3.ExprRef], sort: z3.SortRef) -> z3.ExprRef:

@@ -1,0 +1,357 @@
+"""Differential test of the verifier against the interpreter.
+
+Hypothesis writes small integer programs: a cell ``g`` with a contract, and a
+cell ``f`` with preconditions that bind its parameters to intervals (and
+sometimes relate them), whose body binds values, branches, asserts, runs a
+counting ``while`` or ``for`` loop with invariants and a measure, calls ``g``,
+divides, shifts, casts and returns.  The verifier proves what it can; then
+every cell it calls ``verified``, whose callees are verified too, runs in the
+interpreter (aura-interpret's public API) on inputs that satisfy its
+preconditions: the interval bounds, values next to them, zero and ones, and
+random values.
+
+Soundness (spec section 8): a verified cell never panics on such an input.
+A panic is a soundness bug of the verifier (or the interpreter disagrees with
+the specification; either way the two must be reconciled), and the failing
+program is printed, shrunk by Hypothesis.
+
+The generator is biased towards programs that verify (small literals, divisors
+kept away from zero, correct loop invariants), and the test checks that a fair
+share of them do, so that it cannot pass by proving nothing.  The solver's time
+limit is short: a cell that times out is not verified, so it is not run.  The
+examples are derandomized, so a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, cast
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aura_core.types import QualName, fixed_width_range
+from aura_interpret import CheckedProgram, Host, call, compile_program, load_checked
+from aura_verify import Options, verify_paths
+
+FIXED = ["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64"]
+TYPES = [*FIXED, "Int"]
+WIDTH = {"i8": 8, "u8": 8, "i16": 16, "u16": 16, "i32": 32, "u32": 32, "i64": 64, "u64": 64}
+#: Inputs tried per verified program.
+MAX_INPUTS = 40
+#: The range inputs of type ``Int`` are drawn from.
+INT_RANGE = (-(2**70), 2**70)
+ARITH = ["+", "-", "*", "/", "%"]
+BITS = ["&", "|", "^"]
+CMPS = ["<", "<=", ">", ">=", "==", "!="]
+#: Statement kinds, weighted towards those that tend to verify: bindings (0, 1),
+#: a branch (2), a call (3), a loop (4), an assertion (5), an early return (6),
+#: a call with a `mut` argument (7).
+STATEMENT_KINDS = [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 7]
+RELATIONS = ["a <= b", "a != b", "a + b <= 20", "b - a >= 1"]
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: int
+    hi: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """One generated program: its text and what ``f``'s inputs must satisfy."""
+
+    ty: str
+    source: str
+    a: Interval
+    b: Interval
+    relation: str | None
+    #: The other cells ``f`` calls, which must be verified for ``f`` to be run.
+    callees: frozenset[str]
+
+    def admits(self, a: int, b: int) -> bool:
+        if self.relation is None:
+            return True
+        return {
+            "a <= b": a <= b,
+            "a != b": a != b,
+            "a + b <= 20": a + b <= 20,
+            "b - a >= 1": b - a >= 1,
+        }[self.relation]
+
+
+# ------------------------------------------------------------------ writing
+
+
+def value_range(ty: str) -> tuple[int, int]:
+    return INT_RANGE if ty == "Int" else fixed_width_range(ty)
+
+
+class Writer:
+    """Random expressions and statements over one integer type."""
+
+    def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any], ty: str) -> None:
+        self.draw = draw
+        self.ty = ty
+        self.lo, self.hi = value_range(ty)
+        self.names: list[str] = []
+
+    def pick(self, options: list[str]) -> str:
+        return str(self.draw(st.sampled_from(options)))
+
+    def number(self, nonzero: bool = False) -> int:
+        return int(self.draw(st.integers(1 if nonzero else max(self.lo, -9), 9)))
+
+    def literal(self, nonzero: bool = False) -> str:
+        """A literal with its type's suffix, so that it has the type anywhere."""
+        n = self.number(nonzero)
+        if self.ty == "Int":
+            return f"({n} as Int)"
+        return f"({n}{self.ty})" if n < 0 else f"{n}{self.ty}"
+
+    def leaf(self) -> str:
+        if self.names and self.draw(st.booleans()):
+            return self.pick(self.names)
+        return self.literal()
+
+    def expr(self, depth: int = 2) -> str:
+        kind = int(self.draw(st.integers(0, 11 if depth > 0 else 0)))
+        if kind <= 2:
+            return self.leaf()
+        sub = depth - 1
+        if kind <= 4:
+            return f"({self.expr(sub)} {self.pick(ARITH)} {self.expr(sub)})"
+        if kind == 5:
+            return f"({self.expr(sub)} {self.pick(['/', '%'])} {self.divisor()})"
+        if kind == 6:
+            amount = self.pick([self.literal(), self.leaf(), str(WIDTH.get(self.ty, 64) - 1)])
+            return f"({self.expr(sub)} {self.pick(['<<', '>>'])} {amount})"
+        if kind == 7:
+            return f"({self.expr(sub)} {self.pick(BITS)} {self.expr(sub)})"
+        if kind == 8:
+            other = self.pick([t for t in TYPES if t != self.ty])
+            return f"(({self.expr(sub)} as {other}) as {self.ty})"
+        if kind == 9:
+            return f"({self.expr(sub)} if {self.cond(sub)} else {self.expr(sub)})"
+        return f"{self.expr(sub)}.{self.method(sub)}"
+
+    def method(self, depth: int) -> str:
+        """A built-in integer method with its arguments."""
+        common = [
+            "abs()",
+            f"min({self.expr(depth)})",
+            f"max({self.expr(depth)})",
+            f"pow({self.draw(st.integers(0, 3))})",
+        ]
+        fixed = [
+            f"wrapping_{self.pick(['add', 'sub', 'mul'])}({self.expr(depth)})",
+            f"rotate_{self.pick(['left', 'right'])}({self.draw(st.integers(0, 9))})",
+            f"checked_{self.pick(['add', 'sub', 'mul'])}({self.expr(depth)})"
+            f".unwrap_or({self.literal()})",
+        ]
+        return self.pick(common if self.ty == "Int" else [*common, *fixed])
+
+    def divisor(self) -> str:
+        return self.pick([self.literal(nonzero=True), self.leaf()])
+
+    def cond(self, depth: int = 1) -> str:
+        return f"{self.expr(depth)} {self.pick(CMPS)} {self.expr(depth)}"
+
+    def fresh(self, stem: str) -> str:
+        return f"{stem}{len(self.names)}"
+
+    def statements(self, budget: int) -> list[str]:
+        out: list[str] = []
+        for _ in range(budget):
+            kind = int(self.draw(st.sampled_from(STATEMENT_KINDS)))
+            name = self.fresh("x")
+            if kind <= 1:
+                out.append(f"val {name}: {self.ty} = {self.expr()}")
+            elif kind == 2:
+                out += [
+                    f"val mut {name}: {self.ty} = {self.expr(1)}",
+                    f"if {self.cond()}:",
+                    f"    {name} = {self.expr()}",
+                    "else:",
+                    f"    {name} = {self.expr(1)}",
+                ]
+            elif kind == 3:
+                out.append(f"val {name}: {self.ty} = g({self.expr(1)}, {self.expr(1)})")
+            elif kind == 4:
+                out += self.loop(name)
+            elif kind == 7:
+                out += [
+                    f"val mut {name}: {self.ty} = {self.literal()}",
+                    f"bump(mut {name}, {self.draw(st.integers(0, 5))})",
+                ]
+            elif kind == 5:
+                out.append(f"assert {self.cond()}")
+                continue
+            else:
+                out += [f"if {self.cond()}:", f"    return {self.expr()}"]
+                continue
+            self.names.append(name)
+        return out
+
+    def loop(self, acc: str) -> list[str]:
+        """A counting loop whose invariant states the accumulator exactly (or, at
+        random, is left out, which makes the overflow check after it fail)."""
+        steps = int(self.draw(st.integers(1, 4)))
+        step = self.number()
+        counter = f"i{len(self.names)}"
+        exact = self.draw(st.booleans()) or self.draw(st.booleans())
+        shape = int(self.draw(st.integers(0, 2)))
+        if shape == 2:
+            lines = [
+                f"val mut {acc}: {self.ty} = 0",
+                f"val mut {counter}: {self.ty} = 0",
+                "while true:",
+                f"    invariant 0 <= {counter} and {counter} <= {steps}",
+                f"    decreases {steps} - {counter}",
+            ]
+            guard = [f"    if {counter} >= {steps}:", "        break"]
+            tail = [f"    {counter} = {counter} + 1"]
+        elif shape == 1:
+            guard = []
+            lines = [
+                f"val mut {acc}: {self.ty} = 0",
+                f"val mut {counter}: {self.ty} = 0",
+                f"while {counter} < {steps}:",
+                f"    invariant 0 <= {counter} and {counter} <= {steps}",
+                f"    decreases {steps} - {counter}",
+            ]
+            tail = [f"    {counter} = {counter} + 1"]
+        else:
+            lines = [f"val mut {acc}: {self.ty} = 0", f"for {counter} in 0..{steps}:"]
+            guard = tail = []
+        if exact:
+            lines.append(f"    invariant {acc} as Int == ({counter} as Int) * {step}")
+        return [*lines, *guard, f"    {acc} = {acc} + ({step})", *tail]
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> Program:
+    ty = str(draw(st.sampled_from(TYPES)))
+    w = Writer(draw, ty)
+    lo, hi = value_range(ty)
+
+    def interval() -> Interval:
+        kind = int(draw(st.integers(0, 3)))
+        if kind == 0:
+            return Interval(lo, hi)
+        if kind == 1:
+            return Interval(1, min(hi, int(draw(st.integers(1, 100)))))
+        a = int(draw(st.integers(max(lo, -50), 50)))
+        b = int(draw(st.integers(a, min(hi, a + 100))))
+        return Interval(a, b)
+
+    ia, ib = interval(), interval()
+    relation = draw(st.sampled_from([None, None, *RELATIONS]))
+    assert relation is None or isinstance(relation, str)
+    g = Writer(draw, ty)
+    g.names = ["x", "y"]
+    g_body = g.expr(1)
+    g_bound = Interval(max(lo, -20), min(hi, 20))
+    exact = f"result == {g_body}"
+    g_ensures = draw(st.sampled_from([exact, exact, exact, f"result >= {g.literal()}"]))
+    w.names = ["a", "b"]
+    body = w.statements(int(draw(st.integers(1, 4))))
+    lines = [
+        f"cell g(x: {ty}, y: {ty}) -> {ty}:",
+        f"    requires x >= {g_bound.lo} and x <= {g_bound.hi}",
+        f"    requires y >= {g_bound.lo} and y <= {g_bound.hi}",
+        f"    ensures {g_ensures}",
+        f"    return {g_body}",
+        "",
+        f"cell bump(mut v: {ty}, d: {ty}):",
+        f"    requires d >= 0 and d <= 5 and v >= {g_bound.lo} and v <= {g_bound.hi}",
+        "    ensures v == old(v) + d",
+        "    v = v + d",
+        "",
+        f"cell f(a: {ty}, b: {ty}) -> {ty}:",
+    ]
+    for name, i in (("a", ia), ("b", ib)):
+        if (i.lo, i.hi) != (lo, hi):
+            lines.append(f"    requires {name} >= {i.lo} and {name} <= {i.hi}")
+    if relation is not None:
+        lines.append(f"    requires {relation}")
+    lines += [f"    {s}" for s in body]
+    lines.append(f"    return {w.expr()}")
+    source = "\n".join(lines) + "\n"
+    f_text = source[source.index("cell f(") :]
+    callees = frozenset(c for c in ("g", "bump") if f"{c}(" in f_text)
+    return Program(ty, source, ia, ib, relation, callees)
+
+
+# ------------------------------------------------------------------ running
+
+
+def inputs(p: Program, rng: random.Random) -> list[tuple[int, int]]:
+    def near(i: Interval) -> list[int]:
+        values = {i.lo, i.hi, i.lo + 1, i.hi - 1, (i.lo + i.hi) // 2, -1, 0, 1, 2}
+        values |= {rng.randint(i.lo, i.hi) for _ in range(4)}
+        return sorted(v for v in values if i.lo <= v <= i.hi)
+
+    pairs = [(a, b) for a in near(p.a) for b in near(p.b) if p.admits(a, b)]
+    if len(pairs) <= MAX_INPUTS:
+        return pairs
+    # The corners first (where overflow lives), then a random share of the rest.
+    ends = {p.a.lo, p.a.hi, p.b.lo, p.b.hi}
+    corners = [(a, b) for a, b in pairs if a in ends and b in ends]
+    rest = [x for x in pairs if x not in corners]
+    return corners + rng.sample(rest, max(0, MAX_INPUTS - len(corners)))
+
+
+def verified_cells(path: Path) -> set[str]:
+    files, compiled, _ = verify_paths([str(path)], Options(timeout=3.0))
+    errors = [d.message for f in files for d in f.diagnostics if d.is_error]
+    assert compiled, f"{errors}\n{path.read_text(encoding='utf-8')}"
+    return {c.name.name for f in files for c in f.cells if c.status == "verified"}
+
+
+def panics(path: Path, p: Program) -> list[str]:
+    """Panics of ``f`` on admissible inputs, as ``f(a, b): message``."""
+    checked = load_checked(path)
+    assert isinstance(checked, CheckedProgram)
+    name = QualName(checked.entry, "f")
+    compiled = compile_program(checked.program, [name], host=Host(stdout=io.StringIO()))
+    # A compiled cell takes its arguments as Python values.
+    fn = cast(Callable[..., object], compiled.function(name))
+    out: list[str] = []
+    for a, b in inputs(p, random.Random(p.source)):
+        outcome = call(compiled, partial(fn, a, b))
+        assert outcome.error is None, outcome.error
+        if outcome.panic is not None:
+            out.append(f"f({a}, {b}): {outcome.panic.message}")
+    return out
+
+
+def test_verified_cells_do_not_panic_in_the_interpreter(tmp_path: Path) -> None:
+    seen = {"programs": 0, "verified": 0}
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(programs())
+    def check(p: Program) -> None:
+        path = tmp_path / "p.aura"
+        path.write_text(p.source, encoding="utf-8")
+        seen["programs"] += 1
+        needed = {"f", *p.callees}
+        if needed - verified_cells(path):
+            return
+        seen["verified"] += 1
+        bad = panics(path, p)
+        assert not bad, f"verified, yet panics:\n{p.source}\n" + "\n".join(bad)
+
+    check()
+    assert seen["verified"] >= seen["programs"] // 5, seen
