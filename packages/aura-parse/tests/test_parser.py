@@ -388,3 +388,16 @@ def test_parser_tables_are_cached_only_in_a_private_directory(
     assert isinstance(path, str) and path.startswith(str(tmp_path / "cache" / "parser"))
     (tmp_path / "cache" / "parser").chmod(0o777)  # others could plant a pickle here
     assert _table_cache() is False
+
+
+def test_comment_lines_in_one_run_are_each_on_their_own_line() -> None:
+    text = "# head\ncell f() -> i64:  # trailing\n    # a\n\n    # b\n    return 1  # end\n"
+    result = parse_module(SourceFile("c.aura", text))
+    flags = [(c.text, c.own_line) for c in result.comments]
+    assert flags == [
+        ("# head", True),
+        ("# trailing", False),
+        ("# a", True),
+        ("# b", True),
+        ("# end", False),
+    ]

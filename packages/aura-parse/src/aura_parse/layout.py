@@ -169,9 +169,13 @@ def _collect_comments(tok: Token, sink: list[CommentToken], at_start: bool) -> N
     value = tok.value
     if "#" not in value:
         return
+    # A comment has its own line when a line break comes before it in the token,
+    # or nothing but blanks at the start of the file.  Looking for the break once
+    # keeps a run of many comment lines (one token) linear.
+    first_break = value.find("\n")
     for m in _COMMENT.finditer(value):
-        before = value[: m.start()]
-        own_line = "\n" in before or (at_start and not before.strip(" \t\f"))
+        after_break = first_break != -1 and first_break < m.start()
+        own_line = after_break or (at_start and not value[: m.start()].strip(" \t\f"))
         sink.append(
             CommentToken(
                 tok.start_pos + m.start(), tok.start_pos + m.end(), m.group().rstrip("\r"), own_line
