@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from aura_core import tir
+from aura_core.graphs import cyclic_components
 from aura_core.source import SourceFile
 from aura_core.types import QualName, Refined, Type
 from aura_interpret.codegen_cell import CellGen
@@ -204,51 +205,7 @@ class _Compiler:
 
 def _cycles(graph: Mapping[QualName, frozenset[QualName]]) -> Iterable[list[QualName]]:
     """The strongly connected components of the call graph that contain a cycle."""
-    index: dict[QualName, int] = {}
-    low: dict[QualName, int] = {}
-    on_stack: set[QualName] = set()
-    stack: list[QualName] = []
-    out: list[list[QualName]] = []
-    counter = 0
-    for root in graph:
-        if root in index:
-            continue
-        work: list[tuple[QualName, Iterator[QualName]]] = [(root, iter(graph.get(root, ())))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, it = work[-1]
-            advanced = False
-            for nxt in it:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter(graph.get(nxt, ()))))
-                    advanced = True
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component: list[QualName] = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    component.append(w)
-                    if w == node:
-                        break
-                if len(component) > 1 or node in graph.get(node, ()):
-                    out.append(component)
-    return out
+    return cyclic_components(graph, lambda name: graph.get(name, ()))
 
 
 def compile_program(

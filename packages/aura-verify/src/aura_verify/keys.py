@@ -35,6 +35,7 @@ from pathlib import Path
 import z3
 
 from aura_core import tir
+from aura_core.graphs import cyclic_components
 from aura_core.types import (
     Adt,
     ErrorType,
@@ -274,49 +275,9 @@ def _cycle_members(
     graph: Mapping[QualName, frozenset[QualName]],
 ) -> dict[QualName, frozenset[QualName]]:
     """For each cell on a call cycle, the cells of its strongly connected component."""
-    index: dict[QualName, int] = {}
-    low: dict[QualName, int] = {}
-    on_stack: set[QualName] = set()
-    stack: list[QualName] = []
     out: dict[QualName, frozenset[QualName]] = {}
-    counter = 0
-    for root in graph:
-        if root in index:
-            continue
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(sorted(graph.get(root, ()), key=str)))]
-        while work:
-            node, successors = work[-1]
-            pushed = False
-            for nxt in successors:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter(sorted(graph.get(nxt, ()), key=str))))
-                    pushed = True
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            if pushed:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                members: list[QualName] = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    members.append(w)
-                    if w == node:
-                        break
-                if len(members) > 1 or node in graph.get(node, ()):
-                    component = frozenset(members)
-                    for m in members:
-                        out[m] = component
+    for members in cyclic_components(graph, lambda name: graph.get(name, ())):
+        component = frozenset(members)
+        for m in members:
+            out[m] = component
     return out
