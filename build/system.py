@@ -3,8 +3,8 @@
     python3 build/system.py            # install what is missing (needs root or sudo)
 
 The registry server's tests run against PostgreSQL, its web UI is tested in
-Chromium, the language server is driven by Neovim: all three from Debian's
-packages.  The web UI and the VS Code extension are TypeScript trees built with
+Chromium, the language server is driven by Neovim, the native backend links
+with the system C compiler: all from Debian's packages.  The web UI and the VS Code extension are TypeScript trees built with
 their own npm scripts.  ``build/ci.py`` calls :func:`ensure_system` before the
 tests; a package already installed and an npm tree whose lock file has not
 changed since its last build cost nothing.
@@ -28,6 +28,7 @@ DEBIAN_PACKAGES = {
     "postgresql": "/usr/lib/postgresql",
     "chromium": "/usr/bin/chromium",
     "neovim": "/usr/bin/nvim",
+    "gcc": "cc",
     "nodejs": "node",
     "npm": "npm",
 }

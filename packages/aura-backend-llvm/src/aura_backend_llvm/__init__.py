@@ -1,8 +1,28 @@
-"""Native code generation through LLVM (llvmlite) and the C runtime behind
-``aura build``.
+"""Native code generation through LLVM: ``aura build`` and the ``native`` engine.
 
-It consumes the typed program that aura-core's checker produces; nothing is
-exported yet.
+The typed program (:mod:`aura_core.tir`) becomes one LLVM module
+(:mod:`~aura_backend_llvm.gen_module` and the ``gen_*`` layers), optimised with
+LLVM's ``-O2`` pipeline and linked with a small C runtime
+(``runtime/aura_rt.c``) by the system C compiler.  ``docs/backend-llvm.md``
+describes value representations, the calling convention and the runtime.
 """
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from aura_backend_llvm.engine import run_native
+from aura_backend_llvm.errors import UNSUPPORTED, Unsupported
+from aura_backend_llvm.pipeline import Checked, Options, build_executable, generate_ir, load
+from aura_backend_llvm.toolchain import ToolchainError, find_toolchain
+
+__all__ = [
+    "UNSUPPORTED",
+    "Checked",
+    "Options",
+    "ToolchainError",
+    "Unsupported",
+    "build_executable",
+    "find_toolchain",
+    "generate_ir",
+    "load",
+    "run_native",
+]

@@ -1,0 +1,162 @@
+/* Console, files, environment, clocks, and the process entry point. */
+#define _GNU_SOURCE
+#include "aura_rt_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int rt_argc;
+static char **rt_argv;
+
+/* ------------------------------------------------------------- console, io */
+
+void aura_print(AuraStr *s) { fwrite(s->data, 1, (size_t)s->len, stdout); }
+
+void aura_println(AuraStr *s) {
+    fwrite(s->data, 1, (size_t)s->len, stdout);
+    fputc('\n', stdout);
+}
+
+void aura_eprintln(AuraStr *s) {
+    fflush(stdout);
+    fwrite(s->data, 1, (size_t)s->len, stderr);
+    fputc('\n', stderr);
+    fflush(stderr);
+}
+
+AuraStr *aura_read_line(void) {
+    char *line = NULL;
+    size_t cap = 0;
+    fflush(stdout);
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    if (n && line[n - 1] == '\n') n--;
+    if (n && line[n - 1] == '\r') n--;
+    AuraStr *s = aura_str_new(line, n);
+    free(line);
+    return s;
+}
+
+static AuraStr *io_error(AuraStr *path, const char *reason) {
+    AuraBuf *b = aura_buf_new();
+    aura_buf_str(b, path);
+    aura_buf_raw(b, ": ", 2);
+    aura_buf_raw(b, reason, (int64_t)strlen(reason));
+    return aura_buf_finish(b);
+}
+
+int aura_rt_valid_utf8(const unsigned char *p, int64_t n) {
+    int64_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        int k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+        if (k < 0 || i + k >= n + (k == 0)) return k == 0;
+        for (int j = 1; j <= k; j++)
+            if ((p[i + j] & 0xC0) != 0x80) return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+int8_t aura_read_file(AuraStr *path, AuraStr **out) {
+    FILE *f = fopen(path->data, "rb");
+    if (!f) {
+        *out = io_error(path, strerror(errno));
+        return 0;
+    }
+    AuraBuf *b = aura_buf_new();
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) aura_buf_raw(b, chunk, (int64_t)n);
+    int failed = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (failed) {
+        *out = io_error(path, strerror(saved));
+        return 0;
+    }
+    if (!aura_rt_valid_utf8((const unsigned char *)b->p, b->len)) {
+        *out = io_error(path, "the file is not valid UTF-8");
+        return 0;
+    }
+    *out = aura_buf_finish(b);
+    return 1;
+}
+
+int8_t aura_write_file(AuraStr *path, AuraStr *text, AuraStr **err) {
+    FILE *f = fopen(path->data, "wb");
+    if (!f) {
+        *err = io_error(path, strerror(errno));
+        return 0;
+    }
+    size_t n = fwrite(text->data, 1, (size_t)text->len, f);
+    int saved = errno;
+    if (fclose(f) != 0 || n != (size_t)text->len) {
+        *err = io_error(path, strerror(saved ? saved : errno));
+        return 0;
+    }
+    return 1;
+}
+
+AuraVec *aura_env_args(void) {
+    AuraVec *v = aura_vec_new(rt_argc > 1 ? rt_argc - 1 : 0, sizeof(AuraStr *));
+    for (int i = 1; i < rt_argc; i++) {
+        ((AuraStr **)v->data)[i - 1] = aura_str_new(rt_argv[i], (int64_t)strlen(rt_argv[i]));
+    }
+    v->len = rt_argc > 1 ? rt_argc - 1 : 0;
+    return v;
+}
+
+AuraStr *aura_env_var(AuraStr *name) {
+    const char *value = getenv(name->data);
+    return value ? aura_str_new(value, (int64_t)strlen(value)) : NULL;
+}
+
+int64_t aura_now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+int64_t aura_monotonic_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* -------------------------------------------------------------------- main */
+
+/* The program runs on a thread with a large stack, so that the depth limit,
+ * not the C stack, is what stops a deep recursion (as in the interpreter). */
+#define STACK_BYTES ((size_t)1 << 30)
+
+static void *run_program(void *status) {
+    *(int32_t *)status = aura_program_main();
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    rt_argc = argc;
+    rt_argv = argv;
+    static char out_buffer[1 << 16];
+    setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+    int32_t status = 0;
+    pthread_attr_t attr;
+    pthread_t thread;
+    pthread_attr_init(&attr);
+    size_t size = STACK_BYTES;
+    while (size >= ((size_t)1 << 23) && pthread_attr_setstacksize(&attr, size) != 0) size /= 2;
+    if (pthread_create(&thread, &attr, run_program, &status) != 0) {
+        run_program(&status);
+    } else {
+        pthread_join(thread, NULL);
+    }
+    fflush(stdout);
+    return status & 0xFF;
+}
