@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from aura_core.trust import proven_for
 from aura_core.types import QualName
 from aura_interpret.compiler import compile_program
 from aura_interpret.externs import Host
 from aura_interpret.session import CheckedProgram, load_checked, run_main
-from aura_interpret.trusted import proven_for
 from aura_verify import Options, verify_paths
 
 KINDS = """\

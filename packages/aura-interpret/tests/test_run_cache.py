@@ -276,7 +276,7 @@ HEAVY = (
     "aura_interpret.compiler",
     "aura_interpret.codegen_cell",
     "aura_interpret.session",
-    "aura_interpret.trusted",
+    "aura_core.trust",
 )
 
 PROBE = """

@@ -21,11 +21,11 @@ from aura_core.proofs import (
     source_hash,
     write_proofs,
 )
+from aura_core.trust import proven_for
 from aura_core.types import QualName
 from aura_interpret.compiler import compile_program
 from aura_interpret.externs import Host
 from aura_interpret.session import CheckedProgram, load_checked, run_main
-from aura_interpret.trusted import proven_for
 
 PROGRAM = """\
 cell grow(x: i64) -> i64:

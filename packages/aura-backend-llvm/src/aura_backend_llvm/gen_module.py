@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from llvmlite import binding, ir
 
 from aura_backend_llvm.layout import I8, I32, I64, PTR, Layout, opaque
-from aura_backend_llvm.proven import Proven
 from aura_backend_llvm.rtdecls import declare
 from aura_core import tir
 from aura_core.graphs import cyclic_components
 from aura_core.source import SourceFile
+from aura_core.trust import ProvenChecks
 from aura_core.types import QualName, Type
 
 __all__ = ["MAX_DEPTH", "ModuleGen", "Options", "display_name"]
@@ -58,7 +58,7 @@ class ModuleGen:
         self.program = program
         self.options = options
         self.layout = Layout(program)
-        self.proven = Proven()
+        self.proven = ProvenChecks()
         self.module = ir.Module(name="aura")
         self.module.triple = triple
         self.module.data_layout = data_layout

@@ -18,11 +18,11 @@ from pathlib import Path
 from llvmlite import binding as llvm
 
 from aura_backend_llvm.gen_module import ModuleGen, Options
-from aura_backend_llvm.proven import load_proven
 from aura_backend_llvm.toolchain import cache_dir, find_toolchain
 from aura_core import tir
 from aura_core.check import check_modules
 from aura_core.diagnostics import Diagnostic
+from aura_core.trust import proven_for
 from aura_core.types import QualName
 from aura_parse.loader import load_program
 
@@ -85,7 +85,7 @@ def generate_ir(checked: Checked, options: Options) -> str:
     tm = _target_machine(options.host_cpu)
     mg = ModuleGen(checked.program, options, tm.triple, str(tm.target_data))
     if options.trust_proofs:
-        mg.proven = load_proven(checked.program, checked.entry, release=options.release)
+        mg.proven = proven_for(checked.program, checked.entry, release=options.release)
     mg.generate(QualName(checked.entry, "main"))
     return str(mg.module)
 

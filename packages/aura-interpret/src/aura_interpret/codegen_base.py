@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from aura_core import tir
 from aura_core.source import SourceFile, Span
+from aura_core.trust import ProvenChecks
 from aura_core.types import QualName, Refined, Type
 from aura_interpret.emit import Emitter
 from aura_interpret.externs import Extern
 from aura_interpret.intervals import Intervals
 from aura_interpret.sourcemap import Site
 from aura_interpret.textform import Formatters
-from aura_interpret.trusted import ProvenChecks
 from aura_interpret.typeinfo import TypeInfo
 
 __all__ = ["GenBase", "LoopCtx", "ProgramContext"]

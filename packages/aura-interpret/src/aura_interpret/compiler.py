@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from aura_core import tir
 from aura_core.graphs import cyclic_components
 from aura_core.source import SourceFile
+from aura_core.trust import ProvenChecks
 from aura_core.types import QualName, Refined, Type
 from aura_interpret.codegen_cell import CellGen
 from aura_interpret.externs import EXTERNS, Extern, Host
 from aura_interpret.runtime import helpers
 from aura_interpret.sourcemap import SourceMap
 from aura_interpret.textform import Formatters
-from aura_interpret.trusted import ProvenChecks
 from aura_interpret.typeinfo import TypeInfo
 
 __all__ = ["CompileError", "CompiledProgram", "compile_program"]
@@ -219,7 +219,7 @@ def compile_program(
     """Compile ``entries`` and every cell they reach; raises :class:`CompileError`.
 
     ``proven`` lists the checks ``aura verify`` proved (``aura run --trust-proofs``,
-    see :func:`aura_interpret.trusted.proven_for`): they are left out.
+    see :func:`aura_core.trust.proven_for`): they are left out.
     """
     entries = list(entries)
     c = _Compiler(program, release, host, proven or ProvenChecks(), frozenset(entries))

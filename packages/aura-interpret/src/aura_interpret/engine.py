@@ -10,7 +10,7 @@ cache (:mod:`aura_interpret.run_cache`) and is neither loaded, checked nor
 compiled again; it runs, panics and prints stack traces exactly as it did.  This
 module is what ``aura run`` imports first, so the parser, the checker and the
 code generator are imported only on a cache miss.  A run with ``--trust-proofs``
-(:mod:`aura_interpret.trusted`) is not cached: what it leaves out depends on the
+(:mod:`aura_core.trust`) is not cached: what it leaves out depends on the
 verifier's results as well as on the sources.
 """
 
@@ -75,7 +75,7 @@ def _build(request: RunRequest, host: Host, entry: str | None) -> Image | int:
     name = QualName(checked.entry, "main")
     proven = None
     if request.trust_proofs:
-        from aura_interpret.trusted import proven_for
+        from aura_core.trust import proven_for
 
         proven = proven_for(checked.program, checked.entry, release=request.release)
     try:

@@ -15,12 +15,12 @@ from pathlib import Path
 from aura_core import tir
 from aura_core.check import check_modules
 from aura_core.diagnostics import Diagnostic
+from aura_core.trust import proven_for
 from aura_core.types import QualName
 from aura_interpret.compiler import CompiledProgram, CompileError, compile_program
 from aura_interpret.externs import Host
 from aura_interpret.panics import PanicReport
 from aura_interpret.runner import call, on_big_stack
-from aura_interpret.trusted import proven_for
 from aura_parse.loader import load_program
 
 __all__ = [
@@ -73,7 +73,7 @@ def run_main(
     """Run the entry module's ``main``; raises :class:`CompileError` if it cannot run.
 
     With ``trust_proofs``, the checks ``aura verify`` proved on the current sources
-    are left out (:mod:`aura_interpret.trusted`).
+    are left out (:mod:`aura_core.trust`).
     """
     name = QualName(checked.entry, "main")
     module = checked.program.modules[checked.entry]

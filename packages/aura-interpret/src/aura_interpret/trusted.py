@@ -1,137 +1,15 @@
-"""The run-time checks ``aura run --trust-proofs`` leaves out.
+"""Arithmetic for checks ``aura run --trust-proofs`` leaves out.
 
-``aura verify`` records the checks it proved (:mod:`aura_core.proofs`,
-``docs/reference/proven-checks.md``).  :func:`proven_for` reads that file for a
-program and keeps only what is still true of the sources being compiled: the
-entries of a module whose text changed since it was verified are ignored.
-
-A proof of one check may rest on other checks holding (the cell's
-preconditions, the contracts of what it calls, loop invariants, earlier checks
-on the same path): each of those either still runs or was proven itself.  With
-``--release`` contract, assertion and refinement checks do not run, so proofs
-are trusted only when every cell of the program's own modules was verified
-completely.  A cell's ``requires`` checks at entry go only when every call of the
-cell in the program was proven to satisfy them (spec section 7.2), which
-:class:`ProvenChecks` decides from the program's call sites.
+Which checks may go is decided in :mod:`aura_core.trust` (shared with the
+native backend); where a proven check guarded an operation, the generated code
+calls these instead of the checked forms.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from aura_core import arith
 
-from aura_core import arith, tir
-from aura_core.proofs import ProofFile, proofs_path, read_proofs, source_hash, trusted_checks
-from aura_core.source import Span
-from aura_core.types import QualName
-
-__all__ = ["ProvenChecks", "proven_for", "unchecked_div", "unchecked_rem", "unchecked_shl"]
-
-#: A check in a cell: its kind and span offsets.
-_Site = tuple[str, int, int]
-#: Where a call is written: the calling cell and the call's span.
-_CallSite = tuple[QualName, Span]
-
-
-@dataclass(frozen=True)
-class ProvenChecks:
-    """The proven checks of a program's cells, and where each cell is called from."""
-
-    sites: Mapping[QualName, frozenset[_Site]] = field(default_factory=dict)
-    #: Callee -> its call sites; None for a call the proofs cannot vouch for (one
-    #: outside a cell's code, such as in a type's refinement predicate).
-    calls: Mapping[QualName, tuple[_CallSite | None, ...]] = field(default_factory=dict)
-
-    def has(self, cell: QualName, kind: str, span: Span) -> bool:
-        """Whether the check of ``kind`` at ``span`` in ``cell`` was proven."""
-        found = self.sites.get(cell)
-        return found is not None and (kind, span.start, span.end) in found
-
-    def requires_proven(self, cell: QualName) -> bool:
-        """Whether every call of ``cell`` in the program was proven to meet its
-        ``requires`` (a cell never called keeps its checks: it is an entry)."""
-        sites = self.calls.get(cell, ())
-        return bool(sites) and all(
-            s is not None and self.has(s[0], "precondition", s[1]) for s in sites
-        )
-
-
-def proven_for(program: tir.Program, entry: tuple[str, ...], *, release: bool) -> ProvenChecks:
-    """What may be left out when running ``program`` (``entry``: its main module)."""
-    entry_file = Path(program.modules[entry].source.name)
-    path = proofs_path(entry_file)
-    if path is None:
-        return ProvenChecks()
-    pf = read_proofs(path)
-    sources = {p: m.source.text for p, m in program.modules.items()}
-    sites = trusted_checks(pf, sources)
-    if release and not _all_verified(program, pf):
-        return ProvenChecks()
-    flat = {
-        cell: frozenset((k.kind, k.start, k.end) for k in checks) for cell, checks in sites.items()
-    }
-    return ProvenChecks(flat, _call_sites(program))
-
-
-def _all_verified(program: tir.Program, pf: ProofFile | None) -> bool:
-    """Every cell with a body in a module outside the standard library was verified
-    completely, on the module's current text."""
-    if pf is None:
-        return False
-    done = {
-        (m.module, c.cell)
-        for m in pf.modules
-        if m.module in program.modules
-        and m.source_sha256 == source_hash(program.modules[m.module].source.text)
-        for c in m.cells
-        if c.verified
-    }
-    return all(
-        (path, cell.name.name) in done
-        for path, module in program.modules.items()
-        if path[:1] != ("std",)
-        for cell in module.cells.values()
-        if cell.body is not None and not cell.extern
-    )
-
-
-def _call_sites(program: tir.Program) -> dict[QualName, tuple[_CallSite | None, ...]]:
-    out: dict[QualName, list[_CallSite | None]] = {}
-    for module in program.modules.values():
-        for cell in module.cells.values():
-            for call, in_type in _calls([cell]):
-                out.setdefault(call.cell, []).append(None if in_type else (cell.name, call.span))
-        others: list[object] = [*module.records.values(), *module.enums.values()]
-        for call, _ in _calls([*others, *module.aliases.values(), *module.consts.values()]):
-            out.setdefault(call.cell, []).append(None)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _calls(roots: list[object]) -> Iterator[tuple[tir.Call, bool]]:
-    """Every call in the trees, and whether it is inside a type (a refinement predicate)."""
-    todo: list[tuple[object, bool]] = [(r, False) for r in roots]
-    seen: set[int] = set()
-    while todo:
-        node, in_type = todo.pop()
-        if isinstance(node, tuple):
-            todo.extend((x, in_type) for x in node)
-            continue
-        if not dataclasses.is_dataclass(node) or isinstance(node, type):
-            continue
-        if isinstance(node, tir.Call):
-            yield node, in_type
-        for f in dataclasses.fields(node):
-            if f.name == "span":
-                continue
-            value = getattr(node, f.name)
-            typed = in_type or f.name in ("type", "ret", "type_args")
-            if typed and id(value) in seen:
-                continue  # types are shared: walk each once
-            if typed:
-                seen.add(id(value))
-            todo.append((value, typed))
+__all__ = ["unchecked_div", "unchecked_rem", "unchecked_shl"]
 
 
 def unchecked_div(a: int, b: int) -> int:
