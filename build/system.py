@@ -4,10 +4,11 @@
 
 The registry server's tests run against PostgreSQL, its web UI is tested in
 Chromium, the language server is driven by Neovim, the native backend links
-with the system C compiler: all from Debian's packages.  The web UI and the VS Code extension are TypeScript trees built with
-their own npm scripts.  ``build/ci.py`` calls :func:`ensure_system` before the
-tests; a package already installed and an npm tree whose lock file has not
-changed since its last build cost nothing.
+with the system C compiler: all from Debian's packages.  The web UI and the VS
+Code extension are TypeScript trees built with their own npm scripts.
+``build/ci.py`` calls :func:`ensure_system` before the tests; a package already
+installed and an npm tree whose sources have not changed since its last build
+cost nothing.
 """
 
 from __future__ import annotations
