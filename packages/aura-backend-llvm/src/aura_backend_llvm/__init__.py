@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from aura_backend_llvm.engine import run_native
 from aura_backend_llvm.errors import UNSUPPORTED, Unsupported
-from aura_backend_llvm.pipeline import Checked, Options, build_executable, generate_ir, load
+from aura_backend_llvm.pipeline import Options, build_executable, generate_ir
 from aura_backend_llvm.toolchain import ToolchainError, find_toolchain
 
 __all__ = [
     "UNSUPPORTED",
-    "Checked",
     "Options",
     "ToolchainError",
     "Unsupported",
     "build_executable",
     "find_toolchain",
     "generate_ir",
-    "load",
     "run_native",
 ]

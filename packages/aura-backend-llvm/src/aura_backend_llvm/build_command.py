@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from aura_backend_llvm.errors import Unsupported
-from aura_backend_llvm.pipeline import Options, build_executable, generate_ir, has_main, load
+from aura_backend_llvm.pipeline import Options, build_executable, generate_ir, has_main
 from aura_backend_llvm.toolchain import ToolchainError
 from aura_core.cli_support import EXIT_ERRORS, Reporter, guarded
 from aura_core.diagnostics import Diagnostic
+from aura_parse.checked import load_checked
 
 __all__ = ["build", "compile_file", "program_ir"]
 
@@ -24,7 +25,7 @@ def _report(diagnostics: list[Diagnostic]) -> None:
 
 def program_ir(file: Path, options: Options) -> str | None:
     """The LLVM IR of the program at ``file``; None after reporting why there is none."""
-    checked = load(file)
+    checked = load_checked(file)
     if isinstance(checked, list):
         _report(checked)
         return None

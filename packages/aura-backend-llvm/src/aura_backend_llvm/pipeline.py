@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -19,42 +18,18 @@ from llvmlite import binding as llvm
 
 from aura_backend_llvm.gen_module import ModuleGen, Options
 from aura_backend_llvm.toolchain import cache_dir, find_toolchain
-from aura_core import tir
-from aura_core.check import check_modules
-from aura_core.diagnostics import Diagnostic
 from aura_core.trust import proven_for
 from aura_core.types import QualName
-from aura_parse.loader import load_program
+from aura_parse.checked import CheckedProgram
 
 __all__ = [
-    "Checked",
     "Options",
     "build_executable",
     "emit_object",
     "generate_ir",
     "has_main",
-    "load",
     "optimise",
 ]
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A program without errors, and the module whose ``main`` runs."""
-
-    program: tir.Program
-    entry: tuple[str, ...]
-
-
-def load(path: Path) -> Checked | list[Diagnostic]:
-    """Load and check the program at ``path``; its diagnostics if it has errors."""
-    loaded = load_program(path)
-    if not loaded.ok or loaded.entry is None:
-        return list(loaded.diagnostics)
-    checked = check_modules(loaded.modules)
-    if not checked.ok:
-        return [*loaded.diagnostics, *checked.diagnostics]
-    return Checked(checked.program, loaded.entry)
 
 
 @cache
@@ -71,13 +46,13 @@ def _target_machine(host_cpu: bool) -> llvm.TargetMachine:
     )
 
 
-def has_main(checked: Checked) -> bool:
+def has_main(checked: CheckedProgram) -> bool:
     """Whether the entry module has a ``main`` cell to run."""
     cell = checked.program.modules[checked.entry].cells.get("main")
     return cell is not None and cell.kind == "cell"
 
 
-def generate_ir(checked: Checked, options: Options) -> str:
+def generate_ir(checked: CheckedProgram, options: Options) -> str:
     """The program as LLVM IR text; raises :class:`Unsupported` for what it cannot compile.
 
     The entry module must have a ``main`` cell (:func:`has_main`).

@@ -10,18 +10,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from aura_core import tir
-from aura_core.check import check_modules
-from aura_core.diagnostics import Diagnostic
 from aura_core.trust import proven_for
 from aura_core.types import QualName
 from aura_interpret.compiler import CompiledProgram, CompileError, compile_program
 from aura_interpret.externs import Host
 from aura_interpret.panics import PanicReport
 from aura_interpret.runner import call, on_big_stack
-from aura_parse.loader import load_program
+from aura_parse.checked import CheckedProgram, load_checked
 
 __all__ = [
     "CaseResult",
@@ -32,30 +29,6 @@ __all__ = [
     "run_main",
     "run_tests",
 ]
-
-
-@dataclass(frozen=True)
-class CheckedProgram:
-    """A program without errors; ``own`` are the modules of the entry's package."""
-
-    program: tir.Program
-    entry: tuple[str, ...]
-    own: tuple[tuple[str, ...], ...]
-    diagnostics: tuple[Diagnostic, ...]
-
-
-def load_checked(path: Path, *, dev: bool = False) -> CheckedProgram | list[Diagnostic]:
-    """Load and check the program at ``path``; its diagnostics if it has errors."""
-    loaded = load_program(path, dev_dependencies=dev)
-    if not loaded.ok or loaded.entry is None:
-        return list(loaded.diagnostics)
-    checked = check_modules(loaded.modules)
-    diagnostics = [*loaded.diagnostics, *checked.diagnostics]
-    if not checked.ok:
-        return diagnostics
-    package = next(m.package for m in loaded.modules if m.path == loaded.entry)
-    own = tuple(m.path for m in loaded.modules if m.package == package)
-    return CheckedProgram(checked.program, loaded.entry, own, tuple(diagnostics))
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,15 @@ Exit statuses are those of spec section 10: 0 clean, 1 errors, 2 usage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from aura_core.check import check_modules
-from aura_core.cli_support import Reporter, collect_sources, format_option, guarded
+from aura_core.cli_support import Reporter, format_option, guarded
 from aura_core.diagnostics import Diagnostic
 from aura_parse.loader import load_program
-from aura_parse.project import MANIFEST_FILE
+from aura_parse.project import programs
 
 __all__ = ["check", "check_program"]
 
@@ -33,17 +32,6 @@ def check_program(entry: Path) -> list[Diagnostic]:
     return [*loaded.diagnostics, *check_modules(loaded.modules).diagnostics]
 
 
-def _programs(paths: Iterable[str]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir() and not (path / MANIFEST_FILE).is_file():
-            out.extend(collect_sources([path]))
-        else:
-            out.append(path)
-    return out
-
-
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @format_option
@@ -52,7 +40,7 @@ def check(paths: tuple[str, ...], output_format: str) -> None:
     """Parse and type-check Aura files, packages, or directories of programs."""
     reporter = Reporter(output_format)
     seen: set[tuple[str, str, int, int]] = set()
-    for program in _programs(paths):
+    for program in programs(paths):
         for d in check_program(program):
             key = (
                 d.code,
