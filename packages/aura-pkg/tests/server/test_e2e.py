@@ -57,13 +57,25 @@ def registry(home: Path) -> Iterator[Running]:
         yield running
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_registry(request: pytest.FixtureRequest, home: Path) -> Iterator[Running]:
+    """A registry on SQLite, or on a new database of the session's PostgreSQL cluster."""
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").new_database()
+    with serve(settings_for(home / "storage", url)) as running:
+        yield running
+
+
 def account(registry: Running, home: Path, name: str) -> None:
     """A user made with ``aura registry admin``, logged in, its key registered by the operator.
 
     ``aura pkg keygen`` tells the user of an HTTP registry to hand the public key
     to its operators, who register it with ``aura registry admin register-key``.
     """
-    storage = ("--storage", registry.settings.storage)
+    storage: tuple[str | Path, ...] = ("--storage", registry.settings.storage)
+    if registry.settings.database_url is not None:
+        storage = (*storage, "--db", registry.settings.database_url)
     token = run("registry", "admin", "create-user", name, *storage).stdout.strip()
     run("pkg", "login", "--registry", registry.url, "--token", token)
     assert (
@@ -93,7 +105,8 @@ def app_using(home: Path, project: str, url: str, *deps: str) -> Path:
     return app
 
 
-def test_publish_and_install_over_http(registry: Running, home: Path) -> None:
+def test_publish_and_install_over_http(any_registry: Running, home: Path) -> None:
+    registry = any_registry
     account(registry, home, "ada")
     a = library(home, "a")
     published = run("pkg", "publish", "--registry", registry.url, cwd=a)

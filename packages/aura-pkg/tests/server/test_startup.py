@@ -125,3 +125,23 @@ def test_the_client_and_the_command_group_do_not_import_the_server_stack() -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_serve_takes_rates_and_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from aura_pkg.server import RateLimit
+
+    served: list[uvicorn.Server] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets: served.append(server))
+    options = ["--address-rate", "5/0.5", "--token-rate", "3/1", "--threads", "2", "--port", "0"]
+    result = CliRunner().invoke(aura, ["registry", "serve", "--storage", str(tmp_path), *options])
+    assert result.exit_code == 0, result.output
+    settings = served[0].config.app.state.service.settings
+    assert settings.address_rate == RateLimit(5, 0.5) and settings.token_rate == RateLimit(3, 1)
+    assert settings.threads == 2
+    served[0].config.app.state.service.close()
+
+    for bad in ("5", "x/1", "0/1", "5/-1", "5/inf"):
+        result = CliRunner().invoke(aura, ["registry", "serve", "--address-rate", bad])
+        assert result.exit_code == 2 and "is not BURST/PER_SECOND" in result.output, bad

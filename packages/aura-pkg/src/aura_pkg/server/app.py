@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from aura_pkg.server import routes_read, routes_trust, routes_write
@@ -41,6 +42,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Handlers that touch the database run on worker threads.  Python runs
+        # one thread at a time, so many of them only take turns (and stretch
+        # every answer's latency); a few keep both cores busy while SQLite or
+        # the network has released the interpreter.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         try:
             yield
         finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -21,7 +22,13 @@ import click
 from aura_pkg.cli._common import fail, reported, status
 from aura_pkg.errors import PackageError
 from aura_pkg.server.cli_admin import admin
-from aura_pkg.server.cli_support import CODE_SERVER, FAULT_ENV, need_extra, storage_options
+from aura_pkg.server.cli_support import (
+    CODE_SERVER,
+    FAULT_ENV,
+    RATE,
+    need_extra,
+    storage_options,
+)
 
 __all__ = ["registry"]
 
@@ -52,6 +59,26 @@ def registry() -> None:
     "checkout, if built]",
 )
 @click.option(
+    "--address-rate",
+    metavar="BURST/PER_SECOND",
+    type=RATE,
+    help="Requests allowed per client address: a burst, refilled at a rate per second.  "
+    "[default: 600/50]",
+)
+@click.option(
+    "--token-rate",
+    metavar="BURST/PER_SECOND",
+    type=RATE,
+    help="Requests allowed per API token, as --address-rate.  [default: 120/2]",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker threads for request handlers (more help only when the database is remote).",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -65,6 +92,9 @@ def serve(
     port: int,
     root_key: Path | None,
     ui_dir: Path | None,
+    address_rate: tuple[float, float] | None,
+    token_rate: tuple[float, float] | None,
+    threads: int,
     log_level: str,
 ) -> None:
     """Serve the registry protocol (and the web UI) over HTTP.
@@ -78,7 +108,7 @@ def serve(
     import uvicorn
 
     from aura_pkg.server.app import create_app
-    from aura_pkg.server.settings import Settings, StartupError
+    from aura_pkg.server.settings import RateLimit, Settings, StartupError
     from aura_pkg.server.ui import default_ui_dir
 
     settings = Settings(
@@ -87,7 +117,12 @@ def serve(
         root_key_file=root_key,
         ui_dir=ui_dir if ui_dir is not None else default_ui_dir(),
         fault=os.environ.get(FAULT_ENV) or None,
+        threads=threads,
     )
+    if address_rate is not None:
+        settings = replace(settings, address_rate=RateLimit(*address_rate))
+    if token_rate is not None:
+        settings = replace(settings, token_rate=RateLimit(*token_rate))
     try:
         app = create_app(settings)
     except StartupError as exc:

@@ -13,7 +13,7 @@ import click
 
 from aura_pkg.cli._common import fail
 
-__all__ = ["CODE_SERVER", "FAULT_ENV", "need_extra", "storage_options"]
+__all__ = ["CODE_SERVER", "FAULT_ENV", "RATE", "need_extra", "storage_options"]
 
 #: Names a point of the publish transaction where the server exits at once
 #: (crash-safety tests only; see Settings.fault).
@@ -22,6 +22,30 @@ FAULT_ENV = "AURA_REGISTRY_FAULT"
 CODE_SERVER = "E0910"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Rate(click.ParamType[tuple[float, float], Any]):
+    """``BURST/PER_SECOND``, two non-negative numbers, as a pair."""
+
+    name = "rate"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[float, float]:
+        if isinstance(value, tuple):
+            return value
+        burst, slash, rate = str(value).partition("/")
+        try:
+            pair = (float(burst), float(rate)) if slash else None
+        except ValueError:
+            pair = None
+        if pair is None or not all(0 <= x < float("inf") for x in pair) or pair[0] < 1:
+            self.fail(f"{value!r} is not BURST/PER_SECOND (for example 600/50)", param, ctx)
+        return pair
+
+
+#: The type of the rate options (``BURST/PER_SECOND``).
+RATE = _Rate()
 
 
 def need_extra() -> None:

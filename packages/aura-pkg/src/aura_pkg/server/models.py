@@ -58,7 +58,13 @@ class ApiToken(Base):
 
 
 class Package(Base):
-    """A package name; ``canonical`` is the name with ``_`` read as ``-`` (unique)."""
+    """A package name; ``canonical`` is the name with ``_`` read as ``-`` (unique).
+
+    ``revision`` is bumped by every change to what the package's documents show
+    (publish, yank, removal, owners), which is what cached documents are
+    checked against.  ``search_text`` is the lowercased name, description and
+    keywords, the one column search matches against.
+    """
 
     __tablename__ = "packages"
 
@@ -69,6 +75,8 @@ class Package(Base):
     keywords: Mapped[str] = mapped_column(Text, default="")
     downloads: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Owner(Base):

@@ -43,6 +43,7 @@ from aura_pkg.server.accounts import Caller
 from aura_pkg.server.db import now
 from aura_pkg.server.errors import ApiError
 from aura_pkg.server.models import Owner, Package, PackageVersion, PublisherKey
+from aura_pkg.server.queries import bump_revision, search_text
 from aura_pkg.server.service import Origin, RegistryService
 from aura_pkg.server.translog import append_leaf, signed_head
 from aura_pkg.signing import PublicKey, canonical_json, statement, verify_statement
@@ -243,21 +244,26 @@ def publish(
             raise _invalid(exc.message, "invalid_signature") from None
         service.blobs.put(upload.data)
         description = _text(upload.manifest.package.description or "")
+        keywords = list(upload.manifest.package.keywords)
         if package is None:
             package = Package(
                 name=name,
                 canonical=import_name(name),
                 description=description,
-                keywords=json.dumps(list(upload.manifest.package.keywords)),
+                keywords=json.dumps(keywords),
                 downloads=0,
                 created_at=now(),
+                revision=0,
+                search_text=search_text(name, description, keywords),
             )
             session.add(package)
             session.flush()
             session.add(Owner(package_id=package.id, user_id=caller.user_id))
         else:
             package.description = description
-            package.keywords = json.dumps(list(upload.manifest.package.keywords))
+            package.keywords = json.dumps(keywords)
+            package.search_text = search_text(name, description, keywords)
+            bump_revision(session, package.id)
         text = canonical_json(statement(name, version, upload.checksum, upload.dependencies))
         log_index = append_leaf(session, head, text, service.leaves, service.root)
         entry = VersionEntry(

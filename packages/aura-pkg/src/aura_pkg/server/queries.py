@@ -15,22 +15,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Connection, case, func, select, update
 from sqlalchemy.orm import Session
 
 from aura_pkg.manifest import check_package_name
 from aura_pkg.registry_index import PackageIndex, Verification, VersionEntry
 from aura_pkg.resolver import ResolutionError, resolve
+from aura_pkg.server.documents import RevisionCache
 from aura_pkg.server.errors import ApiError
-from aura_pkg.server.models import Owner, Package, PackageVersion, User
+from aura_pkg.server.models import LogHead, Owner, Package, PackageVersion, User
+from aura_pkg.server.translog import HEAD_ID
 from aura_pkg.versions import Requirement, Version, VersionError
 
 __all__ = [
+    "Ranking",
+    "bump_revision",
     "dependency_graph",
     "find_version",
     "index_document",
     "package_info",
+    "package_revision",
+    "ranking_size",
     "search",
+    "search_text",
     "version_info",
 ]
 
@@ -66,6 +73,30 @@ def find_package(session: Session, name: str) -> Package | None:
     if check_package_name(name) is not None:
         return None
     return session.execute(select(Package).where(Package.name == name)).scalar_one_or_none()
+
+
+def package_revision(connection: Connection | Session, name: str) -> int | None:
+    """The revision of package ``name`` (see :class:`Package`), or None when there is none."""
+    if check_package_name(name) is not None:
+        return None
+    found = connection.execute(select(Package.revision).where(Package.name == name)).first()
+    return None if found is None else int(found[0])
+
+
+def bump_revision(session: Session, package_id: int) -> None:
+    """Mark a change to what package ``package_id``'s documents show (in the write's transaction).
+
+    An increment in SQL, so that concurrent writers (several processes on one
+    PostgreSQL database) never both write the same new revision.
+    """
+    session.execute(
+        update(Package).where(Package.id == package_id).values(revision=Package.revision + 1)
+    )
+
+
+def search_text(name: str, description: str, keywords: Sequence[str]) -> str:
+    """What search matches against: the name, description and keywords, lowercased."""
+    return "\n".join([name, description, " ".join(keywords)]).lower()
 
 
 def _versions(session: Session, package: Package) -> list[PackageVersion]:
@@ -118,11 +149,15 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search(session: Session, text: str, page: int, per_page: int) -> dict[str, Any]:
-    """``GET /api/v1/packages?q=&page=``: a page of matches and their total."""
-    needle = text.strip().lower()
-    if "\0" in needle:  # no stored text holds NUL (PostgreSQL cannot even compare with it)
-        return {"packages": [], "page": page, "total": 0}
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """One page of a search: its packages' ids in order, and how many packages match."""
+
+    ids: tuple[int, ...]
+    total: int
+
+
+def _rank(session: Session, needle: str, page: int, per_page: int) -> Ranking:
     if needle:
         contains = _like(needle)
         starts = contains[1:]
@@ -132,24 +167,62 @@ def search(session: Session, text: str, page: int, per_page: int) -> dict[str, A
             (Package.name.like(contains, escape="\\"), 2),
             else_=3,
         )
-        where = or_(
-            Package.name.like(contains, escape="\\"),
-            func.lower(Package.description).like(contains, escape="\\"),
-            func.lower(Package.keywords).like(contains, escape="\\"),
-        )
+        where = Package.search_text.like(contains, escape="\\")
     else:
         rank = case((Package.id.is_not(None), 0), else_=0)
         where = Package.id.is_not(None)
-    total = session.execute(select(func.count()).select_from(Package).where(where)).scalar_one()
-    packages = session.execute(
-        select(Package)
-        .where(where)
-        .order_by(rank, Package.name)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+    offset = (page - 1) * per_page
+    ids = session.execute(
+        select(Package.id).where(where).order_by(rank, Package.name).offset(offset).limit(per_page)
     ).scalars()
-    page_packages = list(packages)
-    installable: dict[int, list[Version]] = {p.id: [] for p in page_packages}
+    found = tuple(ids)
+    if len(found) < per_page and (found or page == 1):
+        return Ranking(found, offset + len(found))  # the last page: no second scan to count
+    total = session.execute(select(func.count()).select_from(Package).where(where)).scalar_one()
+    return Ranking(found, total)
+
+
+def ranking_size(ranking: Ranking) -> int:
+    """Roughly the bytes a ranking takes in memory, for the cache's bound."""
+    return 100 + 40 * len(ranking.ids)
+
+
+def search(
+    session: Session,
+    text: str,
+    page: int,
+    per_page: int,
+    rankings: RevisionCache[Ranking] | None = None,
+) -> dict[str, Any]:
+    """``GET /api/v1/packages?q=&page=``: a page of matches and their total.
+
+    Which packages match, and in which order, changes only with a publication
+    (the only write that adds a package or changes its name, description or
+    keywords), and every publication grows the transparency log.  So
+    ``rankings`` keeps rankings under the log's size; the page's packages are
+    read afresh every time (download counts and yanks change in between).
+    """
+    needle = text.strip().lower()
+    if "\0" in needle:  # no stored text holds NUL (PostgreSQL cannot even compare with it)
+        return {"packages": [], "page": page, "total": 0}
+    if rankings is None:
+        ranking = _rank(session, needle, page, per_page)
+    else:
+        size = session.execute(select(LogHead.size).where(LogHead.id == HEAD_ID)).scalar_one()
+        key = f"{page}/{per_page}/{needle}"
+        cached = rankings.get(key, size)
+        if cached is None:
+            cached = rankings.put(key, size, _rank(session, needle, page, per_page))
+        ranking = cached
+    shown = session.execute(
+        select(Package.id, Package.name, Package.description, Package.downloads).where(
+            Package.id.in_(ranking.ids)
+        )
+    ).all()
+    by_id = {row.id: row for row in shown}
+    page_rows = [by_id[i] for i in ranking.ids if i in by_id]
+    total = ranking.total
+    installable: dict[int, list[str]] = {row.id: [] for row in page_rows}
     rows = session.execute(
         select(PackageVersion.package_id, PackageVersion.version).where(
             PackageVersion.package_id.in_(list(installable)),
@@ -158,16 +231,18 @@ def search(session: Session, text: str, page: int, per_page: int) -> dict[str, A
         )
     ).all()
     for package_id, text in rows:
-        installable[package_id].append(Version.parse(text))
+        installable[package_id].append(text)
     hits = []
-    for package in page_packages:
-        newest = max(installable[package.id], default=None)
+    for row in page_rows:
+        texts = installable[row.id]
+        # Stored versions are in their canonical text form: one needs no parsing.
+        newest = texts[0] if len(texts) == 1 else str(max(map(Version.parse, texts), default=""))
         hits.append(
             {
-                "description": package.description,
-                "downloads": package.downloads,
-                "name": package.name,
-                "version": str(newest) if newest is not None else "",
+                "description": row.description,
+                "downloads": row.downloads,
+                "name": row.name,
+                "version": newest,
             }
         )
     return {"packages": hits, "page": page, "total": total}

@@ -11,10 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from aura_pkg.archive import archive_filename
 from aura_pkg.server import queries
+from aura_pkg.server.documents import serialise
 from aura_pkg.server.errors import ApiError
 from aura_pkg.server.models import Package, PackageVersion
 from aura_pkg.server.schemas import GraphModel, IndexModel, PackageModel, SearchModel, VersionModel
-from aura_pkg.server.web import ERRORS, document, service_of
+from aura_pkg.server.web import ERRORS, document, send, service_of
 
 __all__ = ["router"]
 
@@ -33,11 +34,29 @@ VersionText = Annotated[str, Path(max_length=256, description="A version (SemVer
     summary="Every version of a package, for resolving and verifying",
 )
 def index(request: Request, name: Name) -> Response:
-    with service_of(request).sessions() as session:
-        doc = queries.index_document(session, name)
-    if doc is None:
+    """Served from the document cache when the package's revision says it is current.
+
+    The common case (a cached document, often a revalidation answered 304)
+    costs one indexed lookup of the revision; the document is built, and
+    cached, only after a change.
+    """
+    service = service_of(request)
+    with service.engine.connect() as connection:
+        revision = queries.package_revision(connection, name)
+    if revision is None:
         raise ApiError(404, "not_found", f"no package named {name!r}")
-    return document(request, doc)
+    cached = service.documents.get(name, revision)
+    if cached is None:
+        with service.sessions() as session:
+            # The revision is read before the document, so a document is never cached
+            # under a revision newer than what it shows: a write in between costs a
+            # rebuild at the next request, never a stale answer.
+            revision = queries.package_revision(session, name)
+            doc = queries.index_document(session, name)
+        if revision is None or doc is None:
+            raise ApiError(404, "not_found", f"no package named {name!r}")
+        cached = service.documents.put(name, revision, serialise(doc))
+    return send(request, cached)
 
 
 @router.get("/packages", response_model=SearchModel, summary="Search packages")
@@ -50,7 +69,7 @@ def search(
 ) -> Response:
     service = service_of(request)
     with service.sessions() as session:
-        doc = queries.search(session, q, page, service.settings.page_size)
+        doc = queries.search(session, q, page, service.settings.page_size, service.rankings)
     return document(request, doc)
 
 

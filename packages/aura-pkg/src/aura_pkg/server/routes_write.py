@@ -76,9 +76,10 @@ def _owned(session: Session, caller: Caller, name: str) -> int:
 def _yank(request: Request, caller: Caller, name: str, version: str, yanked: bool) -> Response:
     action = "yank" if yanked else "unyank"
     with service_of(request).write(origin_of(request), caller, action, f"{name}@{version}") as s:
-        _owned(s, caller, name)
+        package_id = _owned(s, caller, name)
         _, row = queries.find_version(s, name, version)
         row.yanked = yanked
+        queries.bump_revision(s, package_id)
         answer = {"name": name, "version": row.version, "yanked": yanked}
     return document(request, answer)
 
@@ -127,6 +128,7 @@ def set_owners(
         s.execute(delete(Owner).where(Owner.package_id == package_id))
         for user in users:
             s.add(Owner(package_id=package_id, user_id=user.id))
+        queries.bump_revision(s, package_id)
     return document(request, {"name": name, "owners": wanted})
 
 
@@ -143,7 +145,8 @@ def remove(
     body: RemoveRequest,
 ) -> Response:
     with service_of(request).write(origin_of(request), caller, "remove", f"{name}@{version}") as s:
-        _, row = queries.find_version(s, name, version)
+        package, row = queries.find_version(s, name, version)
         row.removed = body.reason.replace("\0", "")
+        queries.bump_revision(s, package.id)
         answer = {"name": name, "version": row.version, "yanked": row.yanked}
     return document(request, answer)

@@ -58,6 +58,8 @@ class Settings:
     token_rate: RateLimit = RateLimit(burst=120, per_second=2)
     #: Page size of search results and of the audit log.
     page_size: int = 20
+    #: Worker threads for the request handlers, which do the database work.
+    threads: int = 4
     fault: str | None = field(default=None, repr=False)
 
     @property

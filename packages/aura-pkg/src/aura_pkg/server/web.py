@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -11,10 +9,11 @@ from fastapi import Depends, Request, Response
 from fastapi.security import HTTPBearer
 
 from aura_pkg.server.accounts import Caller
+from aura_pkg.server.documents import Serialised, serialise
 from aura_pkg.server.schemas import ErrorAnswer
 from aura_pkg.server.service import Origin, RegistryService
 
-__all__ = ["ERRORS", "document", "needs", "origin_of", "service_of"]
+__all__ = ["ERRORS", "document", "needs", "origin_of", "send", "service_of"]
 
 #: The error answer, documented for every route.
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -47,12 +46,17 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 def document(request: Request, value: Any, *, status: int = 200) -> Response:
     """``value`` as JSON with an ETag; 304 when the client's ``If-None-Match`` has it."""
-    body = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if status == 200 and _etag_matches(request.headers.get("if-none-match"), etag):
+    return send(request, serialise(value), status=status)
+
+
+def send(request: Request, document: Serialised, *, status: int = 200) -> Response:
+    """A serialised document with its ETag; 304 when the client's ``If-None-Match`` has it."""
+    headers = {"ETag": document.etag, "Cache-Control": "no-cache"}
+    if status == 200 and _etag_matches(request.headers.get("if-none-match"), document.etag):
         return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status, media_type="application/json", headers=headers)
+    return Response(
+        document.body, status_code=status, media_type="application/json", headers=headers
+    )
 
 
 def needs(scope: str) -> Callable[..., Caller]:
