@@ -120,27 +120,35 @@ def import_breakdown(command: list[str], env: dict[str, str], cwd: Path, top: in
     return [*lines, f"  {total / 1000:8.1f} ms  all imports"]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    ap.add_argument("--runs", type=int, default=21, help="processes of each kind")
-    ap.add_argument("--imports", action="store_true", help="break down a warm run's imports")
-    ap.add_argument(
-        "--inherit-env", action="store_true", help="do not give the processes a bytecode cache"
-    )
-    args = ap.parse_args(argv)
+def tool_env(work: Path, inherit: bool = False) -> dict[str, str]:
+    """The environment of measured ``aura`` processes: a private cache and, unless
+    ``inherit``, a private bytecode cache (as an installed toolchain has)."""
+    env = {**os.environ, "AURA_CACHE_DIR": str(work / "cache")}
+    if not inherit:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
+    return env
+
+
+@dataclass(frozen=True)
+class Startup:
+    cold: list[Sample]
+    warm: list[Sample]
+    peer: list[Sample]
+    breakdown: list[str]
+
+
+def measure_startup(runs: int, *, inherit_env: bool = False, imports: bool = False) -> Startup:
+    """Cold, warm and peer processes, ``runs`` of each (and the import breakdown)."""
     aura = aura_command()
     with tempfile.TemporaryDirectory() as d:
         work = Path(d)
         (work / "hello.aura").write_text(HELLO, encoding="utf-8")
-        cache = work / "cache"
-        env = {**os.environ, "AURA_CACHE_DIR": str(cache)}
-        if not args.inherit_env:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
+        env = tool_env(work, inherit_env)
         run = [*aura, "run", "hello.aura"]
 
         def empty_run_cache() -> None:
-            shutil.rmtree(cache / "run", ignore_errors=True)
+            shutil.rmtree(work / "cache" / "run", ignore_errors=True)
 
         def nothing() -> None:
             pass
@@ -149,11 +157,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return measure(run, env, work, EXPECTED)
 
         measure(run, env, work, EXPECTED)  # the parser's tables, bytecode, the engine's place
-        cold = series(args.runs, empty_run_cache, one_run)
-        warm = series(args.runs, nothing, one_run)
+        cold = series(runs, empty_run_cache, one_run)
+        warm = series(runs, nothing, one_run)
         peer_command = [sys.executable, "-c", "print('hello, world')"]
-        peer = series(args.runs, nothing, lambda: measure(peer_command, env, work, EXPECTED))
-        breakdown = import_breakdown(run, env, work, 12) if args.imports else []
+        peer = series(runs, nothing, lambda: measure(peer_command, env, work, EXPECTED))
+        breakdown = import_breakdown(run, env, work, 12) if imports else []
+    return Startup(cold, warm, peer, breakdown)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--runs", type=int, default=21, help="processes of each kind")
+    ap.add_argument("--imports", action="store_true", help="break down a warm run's imports")
+    ap.add_argument(
+        "--inherit-env", action="store_true", help="do not give the processes a bytecode cache"
+    )
+    args = ap.parse_args(argv)
+    result = measure_startup(args.runs, inherit_env=args.inherit_env, imports=args.imports)
+    cold, warm, peer, breakdown = result.cold, result.warm, result.peer, result.breakdown
 
     print(f"`aura run hello.aura`, median of {args.runs} processes each")
     print(f"{'':<34} {'wall s':>8} {'cpu s':>8}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,19 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "verify"))
 from bench_verify import generate
+from startup_bench import aura_command, tool_env
 
 GOAL_WARM = 0.5
 GOAL_EDIT = 1.0
 #: The edit: one statement of the body of ``count0`` (no other cell calls it).
 BEFORE = "            c += 1\n"
 AFTER = "            c = c + 1\n"
-
-
-def aura_command() -> list[str]:
-    exe = Path(sys.executable).with_name("aura")
-    if exe.exists():
-        return [str(exe)]
-    return [sys.executable, "-c", "import sys; from aura_core.cli import main; sys.exit(main())"]
 
 
 def run_verify(path: Path, env: dict[str, str], jobs: int) -> tuple[float, int, int]:
@@ -56,7 +49,7 @@ def run(lines: int, jobs: int) -> dict[str, tuple[float, int, int]]:
         text = generate(lines)
         assert text.count(BEFORE) >= 1
         path.write_text(text, encoding="utf-8")
-        env = {**os.environ, "AURA_CACHE_DIR": str(Path(tmp) / "cache")}
+        env = tool_env(Path(tmp))
         out = {"cold": run_verify(path, env, jobs), "warm": run_verify(path, env, jobs)}
         path.write_text(text.replace(BEFORE, AFTER, 1), encoding="utf-8")
         out["edit"] = run_verify(path, env, jobs)
