@@ -35,7 +35,9 @@ COMMANDS = (
     "publish",
     "yank",
     "keygen",
+    "key",
     "login",
+    "owner",
     "init-registry",
 )
 
@@ -516,8 +518,9 @@ def test_keygen_registers_an_existing_key_once(home: Path) -> None:
     assert "already registered" in run("keygen", "--registry", url).stderr
     keys = json.loads((home / "registry" / "keys.json").read_text())["keys"]
     assert [(k["key_id"], k["owner"]) for k in keys] == [(key_id, "ada")]
-    http = run("keygen", "--registry", "https://registry.invalid").stderr
-    assert "registers keys itself: give its operators the public key" in http
+    http = run("keygen", "--registry", "https://registry.invalid", code=1).stderr
+    assert "registering a key with registry https://registry.invalid needs an API token" in http
+    assert "aura pkg login --registry https://registry.invalid" in http
 
 
 def test_login_stores_the_token_privately(home: Path) -> None:

@@ -83,6 +83,7 @@ CODES: dict[str, str] = {
     "E0908": "malformed dependency index",
     "E0909": "cannot read or write a package file",
     "E0910": "the registry server cannot start",
+    "E0911": "the registry refused the request",
     "W0901": "unknown manifest key",
     # Native code generation (aura build)
     "E1001": "construct not supported by the native backend",

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from aura_pkg.archive import DEFAULT_LIMITS, archive_filename
 from aura_pkg.cache import Cache
+from aura_pkg.errors import TrustError
 from aura_pkg.registry import (
     Document,
     Fetched,
@@ -37,17 +38,37 @@ from aura_pkg.registry import (
     load_json,
 )
 from aura_pkg.registry_index import VersionEntry, parse_index
+from aura_pkg.signing import KeyEntry, PublicKey
 from aura_pkg.versions import Version
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["API", "HttpRegistry", "RetryPolicy"]
+__all__ = ["API", "CODE_REFUSED", "HttpRegistry", "RegistryRefused", "RetryPolicy"]
 
 #: The protocol's path prefix below the registry URL.
 API = "/api/v1"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+#: The registry understood a request and refused it (an answer 4xx but 429).
+CODE_REFUSED = "E0911"
+
+
+class RegistryRefused(RegistryError):
+    """The registry answered a request with an error of its own.
+
+    ``status`` is the HTTP status and ``reason`` the server's error code
+    (``{"error": {"code", "message"}}``), so callers can tell a key that is
+    registered already (``key_exists``) from other refusals.
+    """
+
+    default_code = CODE_REFUSED
+
+    def __init__(self, message: str, *, status: int, reason: str, package: str | None) -> None:
+        super().__init__(message, package=package)
+        self.status = status
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +238,13 @@ class HttpRegistry(Registry):
         if 200 <= status < 300:
             return
         detail = ""
+        reason = ""
         try:
             error = json.loads(answer.body).get("error", {})
             if isinstance(error.get("message"), str):
                 detail = f": {error['message']}"
+            if isinstance(error.get("code"), str):
+                reason = error["code"]
         except (ValueError, AttributeError):
             pass
         phrase = httpx.codes.get_reason_phrase(status)
@@ -229,6 +253,13 @@ class HttpRegistry(Registry):
             asks = f" (it asks to wait {wait:.0f} s)" if wait is not None else ""
             raise RegistryError(
                 f"registry {self.url} is rate limiting requests for {what}{asks}{detail}",
+                package=package,
+            )
+        if 400 <= status < 500 and reason:
+            raise RegistryRefused(
+                f"registry {self.url} refused {what}: HTTP {status} {phrase} ({reason}){detail}",
+                status=status,
+                reason=reason,
                 package=package,
             )
         raise RegistryError(
@@ -353,3 +384,89 @@ class HttpRegistry(Registry):
             headers=headers,
         )
         self._check(answer, what, f"{name} {version}")
+
+    # -- keys and owners -------------------------------------------------------------------
+
+    def _key_entry(self, body: bytes, what: str) -> KeyEntry:
+        doc = load_json(body, self.url, what, None)
+        try:
+            public = PublicKey.from_b64(doc["public_key"])
+            owner, valid_from = doc["owner"], doc["valid_from"]
+            revoked_at = doc.get("revoked_at")
+            if not isinstance(owner, str) or type(valid_from) is not int:
+                raise TypeError(owner)
+            if revoked_at is not None and type(revoked_at) is not int:
+                raise TypeError(revoked_at)
+        except (KeyError, TypeError, TrustError):
+            raise RegistryError(f"registry {self.url} sent a malformed answer to {what}") from None
+        return KeyEntry(public, owner, valid_from, revoked_at)
+
+    def register_key(
+        self, public_key: PublicKey, *, replaces: str | None = None, token: str | None = None
+    ) -> KeyEntry:
+        """``POST /api/v1/keys``: register the token's user's key, valid from the log's size.
+
+        With ``replaces`` (a key id of the same user) the registry revokes that
+        key at the same log size: a rotation.
+        """
+        what = f"the registration of key {public_key.key_id[:16]}…"
+        headers = self._token(token, "registering a key")
+        body: dict[str, str] = {"public_key": public_key.b64()}
+        if replaces is not None:
+            body["replaces"] = replaces
+        answer = self._send(
+            "POST", "/keys", what=what, package=None, idempotent=False, headers=headers, json=body
+        )
+        self._check(answer, what, None)
+        return self._key_entry(answer.body, what)
+
+    def revoke_key(self, key_id: str, *, token: str | None = None) -> KeyEntry:
+        """``DELETE /api/v1/keys/{key_id}``: the key signs nothing logged from now on."""
+        what = f"the revocation of key {key_id[:16]}…"
+        headers = self._token(token, "revoking a key")
+        answer = self._send("DELETE", f"/keys/{key_id}", what=what, package=None, headers=headers)
+        self._check(answer, what, None)
+        return self._key_entry(answer.body, what)
+
+    def owners(self, name: str) -> tuple[str, ...]:
+        """The owners of package ``name`` (``GET /api/v1/packages/{name}``)."""
+        if self.offline:
+            raise OfflineError(f"offline: the owners of {name} need registry {self.url}")
+        what = f"the owners of {name}"
+        answer = self._send(
+            "GET",
+            f"/packages/{name}",
+            what=what,
+            package=name,
+            headers={"Accept": "application/json"},
+        )
+        if answer.status == 404:
+            raise UnknownPackageError(
+                f"no package named `{name}` in registry {self.url}", package=name
+            )
+        self._check(answer, what, name)
+        return self._owner_list(answer.body, what, name)
+
+    def _owner_list(self, body: bytes, what: str, name: str) -> tuple[str, ...]:
+        doc = load_json(body, self.url, what, name)
+        owners = doc.get("owners") if isinstance(doc, dict) else None
+        if not isinstance(owners, list) or not all(isinstance(o, str) for o in owners):
+            raise RegistryError(f"registry {self.url} sent a malformed answer to {what}")
+        return tuple(owners)
+
+    def set_owners(
+        self, name: str, owners: tuple[str, ...], *, token: str | None = None
+    ) -> tuple[str, ...]:
+        """``PUT /api/v1/packages/{name}/owners``: the whole new set (an owner's token)."""
+        what = f"the change of {name}'s owners"
+        headers = self._token(token, "changing owners")
+        answer = self._send(
+            "PUT",
+            f"/packages/{name}/owners",
+            what=what,
+            package=name,
+            headers=headers,
+            json={"owners": list(owners)},
+        )
+        self._check(answer, what, name)
+        return self._owner_list(answer.body, what, name)

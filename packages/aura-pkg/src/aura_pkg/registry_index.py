@@ -73,7 +73,8 @@ class Verification:
         return all(count == 0 for status, count in self.cells.items() if status != "verified")
 
     def summary(self) -> str:
-        return ", ".join(f"{n} {s}" for s, n in sorted(self.cells.items())) or "no cells"
+        """``"1 unverified, 4 verified"``: the statuses that have cells, by name."""
+        return ", ".join(f"{n} {s}" for s, n in sorted(self.cells.items()) if n) or "no cells"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"cells": dict(self.cells)}

@@ -68,23 +68,22 @@ def any_registry(request: pytest.FixtureRequest, home: Path) -> Iterator[Running
 
 
 def account(registry: Running, home: Path, name: str) -> None:
-    """A user made with ``aura registry admin``, logged in, its key registered by the operator.
+    """A user made with ``aura registry admin``, logged in, its key registered by keygen.
 
-    ``aura pkg keygen`` tells the user of an HTTP registry to hand the public key
-    to its operators, who register it with ``aura registry admin register-key``.
+    With a token stored by ``aura pkg login``, ``aura pkg keygen --registry URL``
+    registers the new public key for the token's user (``POST /api/v1/keys``).
     """
     storage: tuple[str | Path, ...] = ("--storage", registry.settings.storage)
     if registry.settings.database_url is not None:
         storage = (*storage, "--db", registry.settings.database_url)
     token = run("registry", "admin", "create-user", name, *storage).stdout.strip()
     run("pkg", "login", "--registry", registry.url, "--token", token)
-    assert (
-        "give its operators the public key"
-        in run("pkg", "keygen", "--registry", registry.url).stderr
-    )
+    result = run("pkg", "keygen", "--registry", registry.url)
     public_file = home / "config" / "signing-key.pub.json"
-    key_id = run("registry", "admin", "register-key", name, public_file, *storage).stdout.strip()
-    assert key_id == read_public_key(public_file).key_id
+    assert result.stdout.strip() == read_public_key(public_file).key_id
+    assert f"Registered key {result.stdout.strip()[:16]}… with {registry.url} for {name}" in (
+        result.stderr
+    )
 
 
 def library(home: Path, name: str, version: str = "0.1.0") -> Path:

@@ -8,7 +8,8 @@ few commands each:
 * :mod:`~aura_pkg.cli.lock_commands` — ``lock``, ``update``, ``install``, ``tree``;
 * :mod:`~aura_pkg.cli.registry_commands` — ``search``, ``publish``, ``yank``,
   ``init-registry``;
-* :mod:`~aura_pkg.cli.account_commands` — ``keygen``, ``login``.
+* :mod:`~aura_pkg.cli.account_commands` — ``keygen``, ``login``;
+* :mod:`~aura_pkg.cli.trust_commands` — ``key rotate|revoke``, ``owner add|remove|list``.
 
 Importing this package imports click and nothing heavy: each command imports
 the resolver, the installer or httpx when it runs.  ``docs/reference/pkg-cli.md``
@@ -23,6 +24,7 @@ from aura_pkg.cli.account_commands import keygen, login
 from aura_pkg.cli.lock_commands import install, lock, tree, update
 from aura_pkg.cli.manifest_commands import add, init, remove
 from aura_pkg.cli.registry_commands import init_registry, publish, search, yank
+from aura_pkg.cli.trust_commands import key, owner
 
 __all__ = ["pkg"]
 
@@ -56,7 +58,9 @@ for _command in (
     publish,
     yank,
     keygen,
+    key,
     login,
+    owner,
     init_registry,
 ):
     pkg.add_command(_command)

@@ -23,34 +23,53 @@ from aura_pkg.cli._common import (
     status,
 )
 
-__all__ = ["keygen", "login"]
+__all__ = ["default_owner", "keygen", "login"]
 
 
-def _default_owner() -> str:
+def default_owner() -> str:
+    """The owner a file registry's key list records: the login name."""
     try:
         return getpass.getuser() or "publisher"
     except (OSError, KeyError):
         return "publisher"
 
 
-def _register(url: str, owner: str, key_file: Path) -> None:
-    """Add the public key to a file registry's key list (a no-op if it is there)."""
+def _register(url: str, owner: str, key_file: Path, token: str | None) -> None:
+    """Register the public key with the registry (nothing to do if it is there).
+
+    A file registry's key list is signed here with its root key; an HTTP
+    registry registers the key for the user of the API token.
+    """
+    from aura_pkg.config import open_config
     from aura_pkg.registry_file import FileRegistry
+    from aura_pkg.registry_http import HttpRegistry, RegistryRefused
     from aura_pkg.signing import read_public_key
 
     public = read_public_key(key_file)
     with open_project_registry(url) as client:
-        if not isinstance(client, FileRegistry):
-            status(
-                f"Registry {client.url} registers keys itself: give its operators the public "
-                f"key {public.b64()}"
-            )
-            return
-        keys = client.key_list().get("keys", [])
-        if any(isinstance(k, dict) and k.get("key_id") == public.key_id for k in keys):
-            status(f"Key {public.key_id[:16]}… is already registered with {client.url}")
-            return
-        entry = client.register_key(public, owner)
+        if isinstance(client, HttpRegistry):
+            token = token or open_config().token(client.url)
+            if not token:
+                fail(
+                    f"registering a key with registry {client.url} needs an API token",
+                    help=f"run `aura pkg login --registry {client.url}`, then `aura pkg keygen "
+                    f"--registry {client.url}` again to register this key",
+                )
+            try:
+                entry = client.register_key(public, token=token)
+            except RegistryRefused as exc:
+                if exc.reason != "key_exists":
+                    raise
+                status(f"Key {public.key_id[:16]}… is already registered with {client.url}")
+                return
+            owner = entry.owner
+        else:
+            assert isinstance(client, FileRegistry)  # the only other kind of registry
+            keys = client.key_list().get("keys", [])
+            if any(isinstance(k, dict) and k.get("key_id") == public.key_id for k in keys):
+                status(f"Key {public.key_id[:16]}… is already registered with {client.url}")
+                return
+            entry = client.register_key(public, owner)
     status(
         f"Registered key {public.key_id[:16]}… with {client.url} for {owner} "
         f"(valid from log size {entry.valid_from})"
@@ -64,15 +83,22 @@ def _register(url: str, owner: str, key_file: Path) -> None:
     metavar="NAME",
     help="The owner recorded in a file registry's key list.  [default: the user name]",
 )
+@click.option(
+    "--token",
+    metavar="TOKEN",
+    help="API token for an HTTP registry.  [default: $AURA_REGISTRY_TOKEN, else `aura pkg "
+    "login`'s]",
+)
 @registry_option
 @reported
-def keygen(force: bool, owner: str | None, registry: str | None) -> None:
+def keygen(force: bool, owner: str | None, token: str | None, registry: str | None) -> None:
     """Create the Ed25519 key pair that signs what you publish.
 
     The private key goes to signing-key.json in the configuration directory
-    (mode 0600), the public key beside it.  With --registry file:///PATH the
-    public key is also added to that registry's key list (an existing key is
-    registered as it is); an HTTP registry registers keys itself.
+    (mode 0600), the public key beside it.  With --registry URL the public key
+    is also registered with that registry (an existing key is registered as it
+    is): an HTTP registry registers it for the user of your API token (`aura
+    pkg login` first), a file registry adds it to its key list for --owner.
     """
     from aura_pkg.config import open_config
     from aura_pkg.signing import (
@@ -102,7 +128,7 @@ def keygen(force: bool, owner: str | None, registry: str | None) -> None:
         status(f"Created signing key {public.key_id[:16]}… in {private_file}")
     click.echo(public.key_id)
     if registry is not None:
-        _register(registry, owner or _default_owner(), public_file)
+        _register(registry, owner or default_owner(), public_file, token)
 
 
 @click.command("login")

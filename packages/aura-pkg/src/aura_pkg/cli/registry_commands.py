@@ -30,11 +30,12 @@ from aura_pkg.cli._common import (
 
 if TYPE_CHECKING:
     from aura_pkg.config import Config
+    from aura_pkg.registry_index import Verification
 
-__all__ = ["init_registry", "publish", "search", "yank"]
+__all__ = ["init_registry", "publish", "registry_url", "search", "yank"]
 
 
-def _registry_url(explicit: str | None, config: Config, project: Path | None = None) -> str:
+def registry_url(explicit: str | None, config: Config, project: Path | None = None) -> str:
     """The registry of a command that may run outside a project."""
     lock = None
     if explicit is None and project is not None:
@@ -57,7 +58,7 @@ def search(text: str, page: int, registry: str | None) -> None:
     """
     from aura_pkg.config import open_config
 
-    url = _registry_url(registry, open_config())
+    url = registry_url(registry, open_config())
     with open_project_registry(url) as client:
         results = client.search(text, page)
     if not results.hits:
@@ -101,11 +102,14 @@ def publish(
 
     The archive holds aura.toml, src/ and the README and licence files, in a
     reproducible form.  Path dependencies cannot be published.  A file registry
-    (--registry file:///PATH) is written directly.
+    (--registry file:///PATH) is written directly.  The verification summary
+    (cells verified, not verified, not checked) comes from the results of the
+    last `aura verify` in the package.
     """
     from aura_pkg.archive import build_archive
     from aura_pkg.config import open_config
     from aura_pkg.signing import read_private_key, sign_statement
+    from aura_pkg.verification_summary import package_verification
 
     root, manifest = load_project(project)
     config = open_config()
@@ -123,16 +127,39 @@ def publish(
         private, manifest.name, manifest.version, archive.checksum, dependencies
     )
     package = f"{manifest.name} {manifest.version}"
+    verification = package_verification(root, manifest).summary
     if dry_run:
         status(f"Built {archive.filename} ({len(archive.data)} bytes), {archive.checksum}")
         status(f"Signed with key {key_id[:16]}…; nothing uploaded (--dry-run)")
+        _report_verification(package, verification)
         return
-    url = _registry_url(registry, config, root)
+    url = registry_url(registry, config, root)
     with open_project_registry(url) as client:
         entry = client.publish(
-            archive.data, signature, key_id, token=token or config.token(client.url)
+            archive.data,
+            signature,
+            key_id,
+            verification=verification.to_json() if verification is not None else None,
+            token=token or config.token(client.url),
         )
     status(f"Published {package} to {client.url} (log index {entry.log_index}, {entry.checksum})")
+    _report_verification(package, verification)
+
+
+def _report_verification(package: str, verification: Verification | None) -> None:
+    if verification is None:
+        status(
+            f"No verification results for {package}, so none were recorded: run `aura verify` "
+            "before publishing (`aura pkg install --require-verified` refuses versions without "
+            "a complete summary)"
+        )
+    elif verification.complete:
+        status(f"Verification summary: {verification.summary()}")
+    else:
+        status(
+            f"Verification summary: {verification.summary()}; `aura pkg install "
+            "--require-verified` refuses this version"
+        )
 
 
 @click.command("yank")
@@ -159,7 +186,7 @@ def yank(spec: str, undo: bool, token: str | None, registry: str | None) -> None
     except VersionError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME@VERSION") from None
     config = open_config()
-    url = _registry_url(registry, config)
+    url = registry_url(registry, config)
     with open_project_registry(url) as client:
         client.yank(name, version, undo=undo, token=token or config.token(client.url))
     status(f"{'Unyanked' if undo else 'Yanked'} {name} {version} in {client.url}")
