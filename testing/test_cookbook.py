@@ -9,7 +9,6 @@ in one before parsing.  The cookbook is also run through the installed
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -17,14 +16,13 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from doc_blocks import read_blocks
 
 from aura_core.source import SourceFile
 
 ROOT = Path(__file__).resolve().parent.parent
 COOKBOOK = sorted((ROOT / "cookbook").glob("*.aura"))
 DOCS = sorted((ROOT / "docs").rglob("*.md")) + sorted(ROOT.glob("README.md"))
-
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
 
 
 @dataclass(frozen=True)
@@ -47,29 +45,7 @@ class Block:
 
 def aura_blocks(path: Path) -> list[Block]:
     """The fenced blocks whose info string starts with ``aura`` in a Markdown file."""
-    blocks: list[Block] = []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    i = 0
-    while i < len(lines):
-        m = _FENCE.match(lines[i])
-        if m is None:
-            i += 1
-            continue
-        indent, fence = m["indent"], m["fence"]
-        info = m["info"].split()
-        body: list[str] = []
-        j = i + 1
-        while j < len(lines):
-            close = lines[j].strip()
-            if close.startswith(fence[0] * len(fence)) and not close.strip(fence[0]):
-                break
-            line = lines[j]
-            body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
-            j += 1
-        if info and info[0] == "aura":
-            blocks.append(Block(path, i + 2, "\n".join(body) + "\n"))
-        i = j + 1
-    return blocks
+    return [Block(path, b.line, b.text) for b in read_blocks(path) if b.lang == "aura"]
 
 
 def as_module(block: Block) -> str:
