@@ -193,6 +193,15 @@ def test_a_file_beside_a_manifest_but_outside_src_stands_alone(tmp_path: Path, s
     assert codes(result) == ["E0105"]
 
 
+def test_a_lone_file_is_not_offered_itself_as_the_import_it_meant(
+    tmp_path: Path, std: Path
+) -> None:
+    program = tmp_path / "uses_json.aura"
+    program.write_text("import json\n" + CELL, encoding="utf-8")
+    d = only(load_program(program, std_root=std), "E0105")
+    assert d.help is None or "uses_json" not in str(d.help)
+
+
 # ------------------------------------------------------------------ missing modules
 
 

@@ -365,7 +365,9 @@ class _Loader:
                     f"`{head}` is a dependency of `{importer}`, not of `{owner}`; only direct "
                     "dependencies can be imported",
                 )
-        known = [STD, owner, *(d.import_name for d in package.dependencies)]
+        # A lone file is a package of one module: naming itself is no fix (a cycle).
+        own = [owner] if is_project else []
+        known = [STD, *own, *(d.import_name for d in package.dependencies)]
         close = difflib.get_close_matches(head, known, n=1)
         help: Help | str | None = None
         if close:
