@@ -310,7 +310,7 @@ def test_a_malformed_manifest_names_file_line_and_key(world: World) -> None:
     assert result.stderr.splitlines()[0] == (
         "error[E0902]: `package.version`: expected a string, found an integer"
     )
-    assert f"--> {project / 'aura.toml'}:3:1\n" in result.stderr
+    assert f"--> {os.path.relpath(project / 'aura.toml')}:3:1\n" in result.stderr
 
 
 def test_an_unknown_manifest_key_is_a_warning(world: World) -> None:

@@ -13,6 +13,7 @@ Both carry a diagnostic code so that commands can turn them into
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from aura_core import Diagnostic, SourceFile, Span
@@ -52,10 +53,23 @@ CODE_IO = "E0909"
 CODE_UNKNOWN_KEY = "W0901"
 
 
+def shown_path(file: str) -> str:
+    """A path as messages show it: relative to the working directory when it lies
+    below it (as the compiler's commands name files), else as it is."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return file
+    absolute = os.path.abspath(file)
+    if absolute.startswith(cwd + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return file
+
+
 def _where(file: str | None, line: int | None, column: int | None, key: str | None) -> str:
     parts = []
     if file is not None:
-        place = file
+        place = shown_path(file)
         if line is not None:
             place += f":{line}"
             if column is not None:
@@ -71,7 +85,7 @@ def _diagnostic_place(
 ) -> tuple[SourceFile | None, Span | None]:
     if file is None:
         return None, None
-    source = SourceFile(file, text if text is not None else "")
+    source = SourceFile(shown_path(file), text if text is not None else "")
     if line is None or text is None:
         return source, None
     start = source.offset(line, column or 1)

@@ -134,6 +134,9 @@ def serve(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        # Listening before the address is announced: a client that connects at once
+        # waits in the backlog until the server accepts, rather than being refused.
+        sock.listen(2048)
     except OSError as exc:
         sock.close()
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
