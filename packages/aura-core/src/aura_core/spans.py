@@ -5,7 +5,10 @@ their text may have moved.  :func:`remap_spans` rebuilds a tree (AST, typed
 program or diagnostics: any frozen dataclasses, tuples and mappings) with every
 :class:`~aura_core.source.Span` passed through an offset mapping -- much cheaper
 than parsing or checking the declaration again, and what makes per-declaration
-reuse possible for the language server.
+reuse possible for the language server.  :func:`move_spans` does the same for a
+tree whose nodes were made by different declarations, each moved by its own
+delta (a checked cell holds nodes of the aliases, records and signatures it
+used, which may lie in other modules).
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from typing import Any, TypeVar
 
 from aura_core.source import SourceFile, Span
 
-__all__ = ["OffsetMap", "remap_spans"]
+__all__ = ["OffsetMap", "has_span_fields", "move_spans", "remap_spans"]
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,11 @@ class OffsetMap:
     def identity(self) -> bool:
         return not any(self.deltas)
 
+    def covers(self, offset: int) -> bool:
+        """Whether ``offset`` lies in one of the ranges (text known to have moved as a whole)."""
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset <= self.ends[i]
+
 
 def remap_spans(
     tree: T,
@@ -67,6 +76,19 @@ def remap_spans(
     other files are left alone.
     """
     return _Remapper(remap, source).visit(tree)  # type: ignore[no-any-return]
+
+
+def move_spans(
+    tree: T, delta: int, owners: Mapping[int, K], deltas: Mapping[K, int]
+) -> tuple[T, dict[int, K]]:
+    """``tree`` with each node's spans moved by the delta of whoever made the node.
+
+    ``owners`` maps the ``id`` of some nodes to their owner, whose spans move by
+    ``deltas[owner]``; every other node's spans move by ``delta``.  Returns the
+    new tree and ``owners`` for its nodes.
+    """
+    mover = _Mover(delta, owners, deltas)
+    return mover.visit(tree, delta), mover.new_owners
 
 
 _ATOMS = (str, int, float, bool, bytes, type(None))
@@ -121,3 +143,51 @@ class _Remapper:
             result = self.source[1] if self.source is not None and obj is self.source[0] else obj
         self.memo[key] = result
         return result
+
+
+class _Mover:
+    def __init__(self, delta: int, owners: Mapping[int, Any], deltas: Mapping[Any, int]):
+        self.delta = delta
+        self.owners = owners
+        self.deltas = deltas
+        self.new_owners: dict[int, Any] = {}
+        self.memo: dict[int, Any] = {}
+
+    def visit(self, obj: Any, delta: int) -> Any:
+        cls: type = type(obj)
+        kind, names = _kind(cls)
+        if kind == "atom" or kind == "file":
+            return obj
+        if kind == "span":
+            return Span(obj.start + delta, obj.end + delta) if delta else obj
+        key = id(obj)
+        done = self.memo.get(key)
+        if done is not None:
+            return done
+        result: Any
+        if kind == "dataclass":
+            owner = self.owners.get(key)
+            if owner is not None:
+                delta = self.deltas[owner]
+            elif has_span_fields(cls):
+                delta = self.delta
+            result = object.__new__(cls)
+            visit = self.visit
+            for name in names:
+                object.__setattr__(result, name, visit(getattr(obj, name), delta))
+            if owner is not None:
+                self.new_owners[id(result)] = owner
+        elif kind == "tuple":
+            result = tuple(self.visit(x, delta) for x in obj)
+        else:
+            result = {k: self.visit(v, delta) for k, v in obj.items()}
+        self.memo[key] = result
+        return result
+
+
+@cache
+def has_span_fields(cls: type) -> bool:
+    """Whether instances of ``cls`` (a dataclass) hold a span in a field of their own."""
+    return dataclasses.is_dataclass(cls) and any(
+        "Span" in str(f.type) for f in dataclasses.fields(cls)
+    )

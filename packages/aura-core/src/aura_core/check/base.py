@@ -86,9 +86,7 @@ class CheckerBase:
         return local
 
     def const_type(self, ref: DeclRef) -> Type:
-        decl = ref.decl
-        assert isinstance(decl, ast.ConstDecl)
-        return self.sigs.resolve(decl.type, TypeScope(ref.module, {}))
+        return self.sigs.const_type(ref)
 
     def record_of(self, t: Type) -> tuple[tir.RecordDef, dict[TypeParam, Type]] | None:
         t = strip_refinement(t)

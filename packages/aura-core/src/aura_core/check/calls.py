@@ -16,11 +16,11 @@ from aura_core.check.constructors import ConstructorChecker
 from aura_core.check.env import DeclRef
 from aura_core.check.places import check_mut_args, mutable_place
 from aura_core.check.typeops import contains_param, display, is_error, substitute, unify
+from aura_core.diagnostics import Label
 from aura_core.types import (
     ERROR,
     STRING,
     UNIT,
-    QualName,
     Type,
     TypeParam,
     is_integer,
@@ -101,6 +101,11 @@ class CallChecker(ConstructorChecker):
             values.append(value)
         return tir.BuiltinCall(UNIT, name, tuple(values), span=e.span)
 
+    def declared_here(self, ref: DeclRef) -> Label:
+        """A label at a callee's declaration, naming its file if another module's."""
+        file = None if ref.module is self.module else ref.module.parsed.source
+        return Label(ref.decl.span, "declared here", file)
+
     def cell_call(
         self,
         e: ast.Node,
@@ -113,7 +118,7 @@ class CallChecker(ConstructorChecker):
         assert isinstance(decl, ast.CellDecl)
         sig = self.sigs.cell(ref)
         self.ctx.callees.add(ref.name)
-        self._call_rules(e, decl, ref.name)
+        self._call_rules(e, ref)
         given = len(args) + (receiver is not None)
         if given != len(sig.params):
             self.error(
@@ -122,7 +127,7 @@ class CallChecker(ConstructorChecker):
                 f"{'s' if len(sig.params) != 1 else ''}, but {given} "
                 f"{'were' if given != 1 else 'was'} given",
                 e.span,
-                labels=((decl.span, "declared here"),),
+                labels=(self.declared_here(ref),),
             )
         params = frozenset(sig.type_params)
         binding: dict[TypeParam, Type] = {}
@@ -156,8 +161,10 @@ class CallChecker(ConstructorChecker):
             span=e.span,
         )
 
-    def _call_rules(self, e: ast.Node, decl: ast.CellDecl, name: QualName) -> None:
+    def _call_rules(self, e: ast.Node, ref: DeclRef) -> None:
         """Where a cell may be called from: specifications, pure cells, ``unsafe:``."""
+        decl = ref.decl
+        assert isinstance(decl, ast.CellDecl)
         if decl.kind == "lemma" and not self.ctx.statement_call:
             self.error(
                 "E0121",
@@ -170,7 +177,7 @@ class CallChecker(ConstructorChecker):
                 "E0122",
                 f"only `pure` cells can be called in specifications, and `{decl.name}` is not pure",
                 e.span,
-                labels=((decl.span, "declared here"),),
+                labels=(self.declared_here(ref),),
                 help=f"declare it `pure cell {decl.name}` if it has no effects",
             )
         elif self.ctx.pure and decl.kind not in ("pure", "lemma"):

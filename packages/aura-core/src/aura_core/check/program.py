@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from aura_core import ast, consts, prelude, tir
 from aura_core.check.context import CellContext, Program
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
+from aura_core.check.owners import Borrowed, Owners
 from aura_core.check.ownership import check_moves
 from aura_core.check.report import Reporter
 from aura_core.check.reuse import Reused, reuse_plan
-from aura_core.check.signatures import Signatures, TypeScope
+from aura_core.check.signatures import Signatures
 from aura_core.check.stmts import StmtChecker
 from aura_core.check.typeops import display, is_error, substitute
 from aura_core.diagnostics import Diagnostic
@@ -50,6 +51,10 @@ class CheckResult:
     cell_diagnostics: Mapping[QualName, tuple[Diagnostic, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: The nodes each cell's typed definition borrowed from other declarations.
+    cell_borrowed: Mapping[QualName, Borrowed] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -68,7 +73,13 @@ def check_modules(
     """
     reused: dict[QualName, Reused] = {}
     if previous is not None:
-        reused = reuse_plan(modules, previous.modules, previous.program, previous.cell_diagnostics)
+        reused = reuse_plan(
+            modules,
+            previous.modules,
+            previous.program,
+            previous.cell_diagnostics,
+            previous.cell_borrowed,
+        )
     return _Checker(modules, reused).run()
 
 
@@ -78,7 +89,8 @@ class _Checker:
         self.reused = reused
         self.report = Reporter()
         self.env = Environment(modules, self.report)
-        self.sigs = Signatures(self.env, self.report, self.predicate)
+        self.owners = Owners()
+        self.sigs = Signatures(self.env, self.report, self.predicate, self.owners)
         self.program = Program(self.env, self.report, self.sigs, self.field_default)
         self._defaults: dict[tuple[QualName, str], tir.Expr | None] = {}
         self._const_values: dict[QualName, tir.ConstValue | None] = {}
@@ -90,6 +102,7 @@ class _Checker:
         calls: dict[QualName, frozenset[QualName]] = {}
         cell_defs: dict[QualName, tir.CellDef] = {}
         cell_diagnostics: dict[QualName, tuple[Diagnostic, ...]] = {}
+        cell_borrowed: dict[QualName, Borrowed] = {}
         # First everything a cell's check may look up, in every module, so that the
         # diagnostics of declarations never depend on which cell needed them first.
         declared = {path: self.declarations(m) for path, m in self.env.modules.items()}
@@ -104,12 +117,16 @@ class _Checker:
                 if previous is not None:
                     definition, callees = previous.definition, previous.callees
                     own = previous.diagnostics
+                    borrowed = previous.borrowed
                     self.report.diagnostics.extend(own)
                 else:
                     first = len(self.report.diagnostics)
+                    loans = self.owners.mark()
                     definition, callee_set = self.cell(ref, decl)
                     callees = frozenset(callee_set)
                     own = tuple(self.report.diagnostics[first:])
+                    borrowed = self.owners.borrowed(ref.name, loans)
+                cell_borrowed[ref.name] = borrowed
                 cells[name] = definition
                 cell_defs[ref.name] = definition
                 calls[ref.name] = callees
@@ -120,7 +137,9 @@ class _Checker:
         self.recursion_rules(cell_defs, calls)
         program = tir.Program(modules, calls)
         diagnostics = sorted(self.report.diagnostics, key=_order)
-        return CheckResult(program, tuple(diagnostics), self.modules, cell_diagnostics)
+        return CheckResult(
+            program, tuple(diagnostics), self.modules, cell_diagnostics, cell_borrowed
+        )
 
     def declarations(
         self, module: ModuleEnv
@@ -172,7 +191,7 @@ class _Checker:
     def field_default(self, ref: DeclRef, field: str) -> tir.Expr | None:
         key = (ref.name, field)
         if key in self._defaults:
-            return self._defaults[key]
+            return self.owners.lend(self._defaults[key])
         self._defaults[key] = None  # a default that refers to its own record is not one
         decl = ref.decl
         assert isinstance(decl, ast.TypeDecl) and isinstance(decl.definition, ast.RecordDef)
@@ -188,11 +207,12 @@ class _Checker:
         )
         value = checker.expect(written.default, t, f"in the default of `{field}`")
         self._defaults[key] = value
-        return value
+        self.owners.claim(ref.name, value)
+        return self.owners.lend(value)
 
     # -------------------------------------------------------------- consts
     def const(self, ref: DeclRef, decl: ast.ConstDecl) -> tir.ConstDef | None:
-        t = self.sigs.resolve(decl.type, TypeScope(ref.module, {}))
+        t = self.sigs.const_type(ref)
         value = self.const_value(ref.name)
         if value is None:
             return None
@@ -214,7 +234,7 @@ class _Checker:
             return None
         self._evaluating.append(name)
         try:
-            t = self.sigs.resolve(ref.decl.type, TypeScope(ref.module, {}))
+            t = self.sigs.const_type(ref)
             checker = StmtChecker(CellContext(self.program, ref.module))
             expr = checker.expect(ref.decl.value, t, f"in constant `{name.name}`")
             value: tir.ConstValue | None = None

@@ -23,18 +23,19 @@ class Reporter:
         file: SourceFile,
         span: Span,
         *,
-        labels: Sequence[tuple[Span, str]] = (),
+        labels: Sequence[tuple[Span, str] | Label] = (),
         notes: Sequence[str] = (),
         help: str | None = None,
         edit: tuple[Span, str] | None = None,
     ) -> None:
+        """Record an error; a label given as ``(span, message)`` points into ``file``."""
         self.diagnostics.append(
             Diagnostic.error(
                 code,
                 message,
                 file,
                 span,
-                labels=tuple(Label(s, m) for s, m in labels),
+                labels=tuple(x if isinstance(x, Label) else Label(*x) for x in labels),
                 notes=tuple(notes),
                 help=_help(help, edit),
             )

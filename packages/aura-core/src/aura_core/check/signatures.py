@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aura_core import ast, tir
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
+from aura_core.check.owners import Owners
 from aura_core.check.report import Reporter
 from aura_core.check.suggest import did_you_mean
 from aura_core.prelude import OPTION, RESULT
@@ -65,10 +66,15 @@ class CellSig:
 class Signatures:
     """Typed definitions of declarations, computed on first use."""
 
-    def __init__(self, env: Environment, report: Reporter, predicate: PredicateChecker):
+    def __init__(
+        self, env: Environment, report: Reporter, predicate: PredicateChecker, owners: Owners
+    ):
         self.env = env
         self.report = report
         self.predicate = predicate
+        #: Each result computed here is claimed by its declaration (see :mod:`.owners`).
+        self.owners = owners
+        self._consts: dict[QualName, Type] = {}
         self._records: dict[QualName, tir.RecordDef] = {}
         self._enums: dict[QualName, tir.EnumDef] = {}
         self._aliases: dict[QualName, Type] = {}
@@ -212,7 +218,7 @@ class Signatures:
     # ------------------------------------------------------------ declarations
     def alias(self, ref: DeclRef) -> Type:
         if ref.name in self._aliases:
-            return self._aliases[ref.name]
+            return self.owners.lend(self._aliases[ref.name])
         decl = ref.decl
         assert isinstance(decl, ast.TypeDecl) and not isinstance(
             decl.definition, ast.RecordDef | ast.EnumDef
@@ -231,7 +237,20 @@ class Signatures:
         finally:
             self._resolving.discard(ref.name)
         self._aliases[ref.name] = t
-        return t
+        self.owners.claim(ref.name, t)
+        return self.owners.lend(t)
+
+    def const_type(self, ref: DeclRef) -> Type:
+        """The declared type of a constant."""
+        cached = self._consts.get(ref.name)
+        if cached is not None:
+            return self.owners.lend(cached)
+        decl = ref.decl
+        assert isinstance(decl, ast.ConstDecl)
+        t = self.resolve(decl.type, TypeScope(ref.module, {}))
+        self._consts[ref.name] = t
+        self.owners.claim(ref.name, t)
+        return self.owners.lend(t)
 
     def type_params(self, owner: QualName, names: tuple[str, ...]) -> dict[str, TypeParam]:
         return {n: TypeParam(n, owner) for n in names}
@@ -239,7 +258,7 @@ class Signatures:
     def record(self, ref: DeclRef) -> tir.RecordDef:
         cached = self._records.get(ref.name)
         if cached is not None:
-            return cached
+            return self.owners.lend(cached)
         decl = ref.decl
         assert isinstance(decl, ast.TypeDecl) and isinstance(decl.definition, ast.RecordDef)
         scope = TypeScope(ref.module, self.type_params(ref.name, decl.params))
@@ -251,12 +270,13 @@ class Signatures:
             ref.name, decl.params, fields, decl.definition.resource, decl.pub, decl.doc, decl.span
         )
         self._records[ref.name] = result
-        return result
+        self.owners.claim(ref.name, result)
+        return self.owners.lend(result)
 
     def enum(self, ref: DeclRef) -> tir.EnumDef:
         cached = self._enums.get(ref.name)
         if cached is not None:
-            return cached
+            return self.owners.lend(cached)
         decl = ref.decl
         assert isinstance(decl, ast.TypeDecl) and isinstance(decl.definition, ast.EnumDef)
         scope = TypeScope(ref.module, self.type_params(ref.name, decl.params))
@@ -270,13 +290,14 @@ class Signatures:
         )
         result = tir.EnumDef(ref.name, decl.params, variants, decl.pub, decl.doc, decl.span)
         self._enums[ref.name] = result
-        return result
+        self.owners.claim(ref.name, result)
+        return self.owners.lend(result)
 
     def cell(self, ref: DeclRef) -> CellSig:
         """A cell's signature; its parameters are the locals with ids 1 to n."""
         cached = self._cells.get(ref.name)
         if cached is not None:
-            return cached
+            return self.owners.lend(cached)
         decl = ref.decl
         assert isinstance(decl, ast.CellDecl)
         params_map = self.type_params(ref.name, decl.type_params)
@@ -290,4 +311,5 @@ class Signatures:
         ret = self.resolve(decl.ret, scope) if decl.ret is not None else Prim("Unit")
         sig = CellSig(ref.name, decl, ref.module, tuple(params_map.values()), tuple(locals_), ret)
         self._cells[ref.name] = sig
-        return sig
+        self.owners.claim(ref.name, sig, (sig.params, sig.ret))
+        return self.owners.lend(sig)
