@@ -525,6 +525,18 @@ async def test_fifty_thousand_lines_and_a_cancelled_request(client: AuraClient) 
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_stats_report_phase_percentiles_and_the_cache(client: AuraClient) -> None:
+    # Work of its own (the module's other tests may run on another worker): three
+    # cells proven, one broken, then restored so that its proof is a cache hit.
+    uri = "untitled:stats.aura"
+    open_doc(client, uri, PROGRAM)
+    await wait_for(lambda: len(proofs_for(client, uri, 1)) == 3)
+    body = position_of(PROGRAM, "x + x")
+    where = lsp.Range(body, lsp.Position(body.line, body.character + 5))
+    edit(client, uri, 2, where, "2 * y")
+    await diagnostics_for(client, uri, 2)
+    edit(client, uri, 3, where, "x + x")
+    restored = await wait_for(lambda: proofs_for(client, uri, 3).get("stats::double"))
+    assert restored["cached"] is True
     stats = await client.protocol.send_request_async("aura/stats", None)
     stats = _plain(stats)
     for phase in ("parse", "check", "z3", "diagnostics"):
