@@ -85,7 +85,9 @@ def test_native_engine_runs_with_arguments(
 def test_the_docs_example_prints_what_the_docs_say(tmp_path: Path) -> None:
     doc = (Path(__file__).resolve().parents[3] / "docs" / "backend-llvm.md").read_text()
     program = doc.split("```aura\n", 1)[1].split("```", 1)[0]
-    expected = doc.split("prints `", 1)[1].split("`", 1)[0]
+    # The output block after the program shows `aura run --native` and what it prints.
+    shown = doc.split("<!-- output -->", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    expected = shown.split("$ aura run --native ", 1)[1].split("\n")[1]
     status, err, exe = _build(tmp_path, program)
     assert status == 0, err
     proc = subprocess.run([str(exe)], capture_output=True, text=True, check=False)

@@ -77,6 +77,8 @@ class CallGen(ExprGen):
                 args.append(v)
         type_args = tuple(self.ty(t) for t in e.type_args)
         fn = self.mg.function(e.cell, type_args)
+        if self.mg.twin_of.get(self.fn) is fn:  # recursive: to the next twin (ModuleGen.function)
+            fn = self.mg.next_twin[self.fn]
         self.mark_call(e.span)
         result = self.b.call(fn, [self.callee_depth(), *args])
         self.release_temps(mark)

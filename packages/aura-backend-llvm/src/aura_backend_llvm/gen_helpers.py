@@ -183,8 +183,15 @@ def release_fn(mg: ModuleGen, t: Type) -> ir.Function:
             b.ret_void()
             return
         free, keep = fn.append_basic_block("free"), fn.append_basic_block("keep")
-        last = b.call(mg.runtime("aura_rc_drop"), [value])
-        b.cbranch(b.trunc(last, I1), free, keep)
+        drop = fn.append_basic_block("drop")
+        # The count is dropped in line (no runtime call): null is an empty slot.
+        b.cbranch(b.icmp_unsigned("==", value, ir.Constant(PTR, None)), keep, drop)
+        b.position_at_end(drop)
+        count = b.load(value, typ=I64)
+        count.set_metadata("tbaa", mg.tbaa["header"])
+        left = b.sub(count, ir.Constant(I64, 1))
+        b.store(left, value).set_metadata("tbaa", mg.tbaa["header"])
+        b.cbranch(b.icmp_signed("==", left, ir.Constant(I64, 0)), free, keep)
         b.position_at_end(keep)
         b.ret_void()
         b.position_at_end(free)
@@ -204,7 +211,7 @@ def release_fn(mg: ModuleGen, t: Type) -> ir.Function:
             b.call(mg.runtime("aura_vec_free"), [value])
         elif isinstance(t, Adt):
             _release_payload(mg, b, fn, value, t)
-            b.call(mg.runtime("free"), [value])
+            b.call(mg.runtime("aura_free"), [value])
         else:
             assert isinstance(t, MapType)
             if mg.layout.has_shared(t.value):

@@ -20,6 +20,7 @@ from llvmlite import binding, ir
 
 from aura_backend_llvm.layout import I8, I32, I64, PTR, Layout, opaque
 from aura_backend_llvm.rtdecls import declare
+from aura_backend_llvm.walk import unroll_levels
 from aura_core import tir
 from aura_core.graphs import cyclic_components
 from aura_core.source import SourceFile
@@ -31,6 +32,10 @@ __all__ = ["MAX_DEPTH", "ModuleGen", "Options", "display_name"]
 #: Calls nest at most this deep (the interpreter's limit); the next call panics.
 MAX_DEPTH = 50_000
 RC_STATIC = 1 << 62
+#: At most this many levels of a directly recursive cell's recursion are made
+#: into one function, within a budget of typed-program nodes (all copies).
+UNROLL_LEVELS = 4
+UNROLL_BUDGET = 800
 
 SITE = ir.LiteralStructType([PTR, I32, I32, PTR])
 
@@ -68,16 +73,24 @@ class ModuleGen:
         self._cstrings: dict[str, ir.GlobalVariable] = {}
         self._strings: dict[str, ir.GlobalVariable] = {}
         self.functions: dict[tuple[QualName, tuple[Type, ...]], ir.Function] = {}
+        #: The ring of a directly recursive cell instance and its twins (see
+        #: ``function``): each member's recursive calls go to the next one.
+        self.next_twin: dict[ir.Function, ir.Function] = {}
+        #: Each member of a ring, mapped to the cell instance's own function.
+        self.twin_of: dict[ir.Function, ir.Function] = {}
         self._pending: list[tuple[QualName, tuple[Type, ...]]] = []
         self.helpers: dict[tuple[str, Type], ir.Function] = {}
         self._statics: dict[tuple[Type, int], ir.GlobalVariable] = {}
         # The shadow stack lives in the program's module, so it is reached directly.
         frames = ir.GlobalVariable(self.module, ir.ArrayType(I32, MAX_DEPTH + 2), "aura_frames")
         frames.initializer = ir.Constant(frames.value_type, None)
+        # Defined in this executable: reached PC-relative, not through the GOT.
+        frames.linkage = "dso_local"
         self.frames_type = frames.value_type
         self.frames = opaque(frames)
         depth = ir.GlobalVariable(self.module, I64, "aura_depth")
         depth.initializer = ir.Constant(I64, 0)
+        depth.linkage = "dso_local"
         self.depth = opaque(depth)
         self._counter = 0
         # Type-based alias information: the headers of counted objects (counts,
@@ -175,15 +188,38 @@ class ModuleGen:
 
             fnty = signature(self, cell, type_args)
             suffix = "" if not type_args else "<" + ",".join(map(str, type_args)) + ">"
-            fn = ir.Function(self.module, fnty, f"aura:{name}{suffix}")
-            fn.linkage = "internal"
-            fn.attributes.add("nounwind")
-            for param, arg in zip(cell.params, fn.args[1:], strict=True):
-                if param.mutable:  # `mut` places never overlap (E0117)
-                    arg.add_attribute("noalias")
-                    arg.add_attribute("nonnull")
+            fn = self._declare_ring(cell, fnty, f"aura:{name}{suffix}")
             self.functions[key] = fn
             self._pending.append(key)
+        return fn
+
+    def _declare_ring(self, cell: tir.CellDef, fnty: ir.FunctionType, name: str) -> ir.Function:
+        fn = self._declare(cell, fnty, name)
+        levels = unroll_levels(cell, UNROLL_LEVELS, UNROLL_BUDGET) if cell.body else 1
+        if levels > 1:
+            # A cell that calls itself gets twins with the same body, in a
+            # ring: each member's recursive calls go to the next one.  The
+            # twins are `alwaysinline`, so LLVM (which never inlines a
+            # function into itself) unrolls the recursion `levels` levels,
+            # making fewer calls.  Frames, sites and checks stay per level.
+            ring = [fn]
+            for k in range(1, levels):
+                twin = self._declare(cell, fnty, f"{name}.twin{k}")
+                twin.attributes.add("alwaysinline")
+                ring.append(twin)
+            for k, member in enumerate(ring):
+                self.next_twin[member] = ring[(k + 1) % len(ring)]
+                self.twin_of[member] = fn
+        return fn
+
+    def _declare(self, cell: tir.CellDef, fnty: ir.FunctionType, name: str) -> ir.Function:
+        fn = ir.Function(self.module, fnty, name)
+        fn.linkage = "internal"
+        fn.attributes.add("nounwind")
+        for param, arg in zip(cell.params, fn.args[1:], strict=True):
+            if param.mutable:  # `mut` places never overlap (E0117)
+                arg.add_attribute("noalias")
+                arg.add_attribute("nonnull")
         return fn
 
     def helper(
@@ -233,9 +269,13 @@ class ModuleGen:
         main = self.function(entry, ())
         while self._pending:
             name, type_args = self._pending.pop()
-            CellGen(
-                self, self.program.cell(name), type_args, self.functions[(name, type_args)]
-            ).generate()
+            fn = self.functions[(name, type_args)]
+            each = fn
+            while True:
+                CellGen(self, self.program.cell(name), type_args, each).generate()
+                each = self.next_twin.get(each, fn)
+                if each is fn:
+                    break
         self._entry(main, self.program.cell(entry))
         self._site_table()
 

@@ -21,6 +21,7 @@ RUNTIME: dict[str, tuple[ir.Type, tuple[ir.Type, ...], bool]] = {
     "aura_panic_index": (VOID, (I32, I64, I64, I32), True),
     "aura_panic_stack_overflow": (VOID, (), True),
     "aura_alloc": (PTR, (I64,), False),
+    "aura_free": (VOID, (PTR,), False),
     "aura_str_new": (PTR, (PTR, I64), False),
     "aura_str_concat": (PTR, (PTR, PTR), False),
     "aura_str_append": (PTR, (PTR, PTR), False),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from aura_core import tir
 
-__all__ = ["bound_locals", "nodes", "olds_of"]
+__all__ = ["bound_locals", "nodes", "olds_of", "unroll_levels"]
 
 
 def nodes(root: object) -> Iterator[object]:
@@ -44,3 +44,21 @@ def bound_locals(body: tir.Block) -> list[tir.Local]:
         elif isinstance(n, tir.ForEach):
             out.append(n.var)
     return out
+
+
+def unroll_levels(cell: tir.CellDef, most: int, budget: int) -> int:
+    """How many levels of ``cell``'s direct recursion to make into one function.
+
+    With ``b`` recursive calls in the body, ``u`` levels hold ``1 + b + ... +
+    b**(u-1)`` copies of it: the most levels (up to ``most``) whose copies stay
+    within ``budget`` typed-program nodes.
+    """
+    body = list(nodes(cell.body))
+    calls = sum(1 for n in body if isinstance(n, tir.Call) and n.cell == cell.name)
+    levels = 1
+    while calls and levels < most:
+        copies = sum(calls**k for k in range(levels + 1))
+        if copies * len(body) > budget:
+            break
+        levels += 1
+    return levels

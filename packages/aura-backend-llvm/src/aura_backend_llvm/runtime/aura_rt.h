@@ -37,6 +37,9 @@ typedef struct AuraMap {
     char *values;
     int64_t *slots; /* open addressing: entry index + 1, 0 when empty */
     int64_t nslots;
+    /* Runtime-private (after the fields generated code reads): the entry found
+     * or inserted last, tried first (`get` then `insert` of one key); -1: none. */
+    int64_t last;
 } AuraMap;
 
 enum { AURA_KEY_INT = 0, AURA_KEY_F64 = 1, AURA_KEY_STR = 2 };
@@ -75,7 +78,9 @@ _Noreturn void aura_panic_shift(int32_t site, int64_t amount, int32_t amount_ty,
 _Noreturn void aura_panic_index(int32_t site, int64_t len, int64_t index, int32_t index_ty);
 _Noreturn void aura_panic_stack_overflow(void);
 
+/* Allocation: small blocks are recycled; aura_free takes any malloc block. */
 void *aura_alloc(int64_t size);
+void aura_free(void *p);
 int64_t aura_int_pow(int32_t site, int64_t a, int64_t e, int32_t ty);
 void aura_warn(const char *text);
 

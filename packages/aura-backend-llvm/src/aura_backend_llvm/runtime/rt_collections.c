@@ -75,8 +75,8 @@ AuraVec *aura_vec_concat(AuraVec *x, AuraVec *y, int64_t esize) {
 int8_t aura_rc_drop(int64_t *rc) { return rc && --*rc == 0; }
 
 void aura_vec_free(AuraVec *v) {
-    free(v->data);
-    free(v);
+    aura_free(v->data);
+    aura_free(v);
 }
 
 static int32_t sort_kind;
@@ -130,33 +130,76 @@ void aura_vec_sort(AuraVec *v, int32_t kind, int64_t esize) {
 
 /* -------------------------------------------------------------------- maps */
 
-static uint64_t hash_key(int32_t kind, int64_t key) {
-    uint64_t h;
-    if (kind == AURA_KEY_STR) {
-        AuraStr *s = (AuraStr *)(intptr_t)key;
-        h = 1469598103934665603ULL;
-        for (int64_t i = 0; i < s->len; i++) h = (h ^ (unsigned char)s->data[i]) * 1099511628211ULL;
-    } else {
-        if (kind == AURA_KEY_F64) {
-            double d;
-            memcpy(&d, &key, sizeof d);
-            if (d == 0.0) key = 0;
-        }
-        h = (uint64_t)key * 0x9E3779B97F4A7C15ULL;
-        h ^= h >> 29;
-    }
+/* Strings are hashed eight bytes at a time (a multiply-xorshift mix); the
+ * hash decides only where an entry's index sits in the slots, never the order
+ * of iteration, which is the order of insertion. */
+static uint64_t mix(uint64_t h) {
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    h ^= h >> 32;
     return h;
 }
 
-static int keys_equal(int32_t kind, int64_t a, int64_t b) {
-    if (kind == AURA_KEY_STR) return aura_str_eq((AuraStr *)(intptr_t)a, (AuraStr *)(intptr_t)b);
+static uint64_t absorb(uint64_t h, uint64_t w) {
+    h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    return h ^ (h >> 29);
+}
+
+/* Whole words, the last one overlapping the one before, so that a short key
+ * takes two loads and few branches. */
+static uint64_t hash_bytes(const char *p, int64_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n, a = 0, b = 0;
+    if (n >= 8) {
+        for (int64_t i = 0; i + 16 < n; i += 8) {
+            memcpy(&a, p + i, 8);
+            h = absorb(h, a);
+        }
+        memcpy(&a, p + (n > 16 ? n - 16 : 0), 8);
+        memcpy(&b, p + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, p, 4);
+        memcpy(&y, p + n - 4, 4);
+        a = x, b = y;
+    } else if (n > 0) {
+        a = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+            (uint64_t)(unsigned char)p[n - 1] << 16;
+    }
+    return mix(absorb(absorb(h, a), b));
+}
+
+static uint64_t hash_key(int32_t kind, int64_t key) {
+    if (kind == AURA_KEY_STR) {
+        AuraStr *s = (AuraStr *)(intptr_t)key;
+        return hash_bytes(s->data, s->len);
+    }
+    if (kind == AURA_KEY_F64) {
+        double d;
+        memcpy(&d, &key, sizeof d);
+        if (d == 0.0) key = 0;
+    }
+    return mix((uint64_t)key * 0x9E3779B97F4A7C15ULL);
+}
+
+static inline int keys_equal(int32_t kind, int64_t a, int64_t b) {
+    if (a == b && kind != AURA_KEY_F64) return 1;
+    if (kind == AURA_KEY_STR) {
+        const AuraStr *x = (const AuraStr *)(intptr_t)a, *y = (const AuraStr *)(intptr_t)b;
+        return x->len == y->len && aura_rt_same_bytes(x->data, y->data, x->len);
+    }
     if (kind == AURA_KEY_F64) {
         double x, y;
         memcpy(&x, &a, sizeof x);
         memcpy(&y, &b, sizeof y);
         return x == y;
     }
-    return a == b;
+    return 0;
+}
+
+/* The entry found or inserted last, when it holds `key` (else -1). */
+static inline int64_t map_last(AuraMap *m, int64_t key) {
+    int64_t i = m->last;
+    return i >= 0 && i < m->len && keys_equal(m->key_kind, m->keys[i], key) ? i : -1;
 }
 
 /* A slot holds the entry's index + 1 in its low 32 bits (0: empty) and the high
@@ -180,11 +223,22 @@ static void map_rehash(AuraMap *m, int64_t nslots) {
 
 static int64_t map_find_hashed(AuraMap *m, int64_t key, uint64_t h) {
     if (!m->nslots) return -1;
+    const int64_t *slots = m->slots, *keys = m->keys;
     uint64_t mask = (uint64_t)(m->nslots - 1), at = h & mask;
-    for (int64_t slot; (slot = m->slots[at]) != 0; at = (at + 1) & mask) {
+    if (m->key_kind == AURA_KEY_STR) { /* the common case, with the comparison in line */
+        const AuraStr *k = (const AuraStr *)(intptr_t)key;
+        for (int64_t slot; (slot = slots[at]) != 0; at = (at + 1) & mask) {
+            if (SLOT_TAG(slot) != SLOT_TAG(h)) continue;
+            int64_t i = SLOT_ENTRY(slot) - 1;
+            const AuraStr *e = (const AuraStr *)(intptr_t)keys[i];
+            if (e == k || (e->len == k->len && aura_rt_same_bytes(e->data, k->data, k->len))) return i;
+        }
+        return -1;
+    }
+    for (int64_t slot; (slot = slots[at]) != 0; at = (at + 1) & mask) {
         if (SLOT_TAG(slot) != SLOT_TAG(h)) continue;
         int64_t i = SLOT_ENTRY(slot) - 1;
-        if (keys_equal(m->key_kind, m->keys[i], key)) return i;
+        if (keys_equal(m->key_kind, keys[i], key)) return i;
     }
     return -1;
 }
@@ -200,6 +254,7 @@ AuraMap *aura_map_new(int32_t key_kind, int32_t value_size) {
     m->values = NULL;
     m->slots = NULL;
     m->nslots = 0;
+    m->last = -1;
     return m;
 }
 
@@ -213,7 +268,11 @@ AuraMap *aura_map_clone(AuraMap *m) {
         memcpy(c->keys, m->keys, (size_t)m->len * sizeof(int64_t));
         memcpy(c->values, m->values, (size_t)(m->len * m->value_size));
     }
-    if (m->len) map_rehash(c, m->nslots);
+    if (m->len) { /* the same entries at the same places: the index is copied */
+        c->slots = aura_alloc(m->nslots * (int64_t)sizeof(int64_t));
+        memcpy(c->slots, m->slots, (size_t)m->nslots * sizeof(int64_t));
+        c->nslots = m->nslots;
+    }
     if (m->key_kind == AURA_KEY_STR)
         for (int64_t i = 0; i < c->len; i++) {
             AuraStr *k = (AuraStr *)(intptr_t)c->keys[i];
@@ -223,13 +282,18 @@ AuraMap *aura_map_clone(AuraMap *m) {
 }
 
 int64_t aura_map_find(AuraMap *m, int64_t key) {
-    return map_find_hashed(m, key, hash_key(m->key_kind, key));
+    int64_t i = map_last(m, key);
+    if (i < 0 && m->len) i = map_find_hashed(m, key, hash_key(m->key_kind, key));
+    if (i >= 0) m->last = i;
+    return i;
 }
 
 int64_t aura_map_insert(AuraMap *m, int64_t key) {
-    uint64_t h = hash_key(m->key_kind, key);
-    int64_t found = map_find_hashed(m, key, h);
+    int64_t found = map_last(m, key);
     if (found >= 0) return found;
+    uint64_t h = hash_key(m->key_kind, key);
+    found = map_find_hashed(m, key, h);
+    if (found >= 0) return m->last = found;
     if (m->len == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 8;
         m->keys = aura_rt_grow(m->keys, m->cap * (int64_t)sizeof(int64_t));
@@ -246,7 +310,7 @@ int64_t aura_map_insert(AuraMap *m, int64_t key) {
     } else {
         map_place(m, h, i);
     }
-    return i;
+    return m->last = i;
 }
 
 void aura_map_free(AuraMap *m) {
@@ -255,18 +319,37 @@ void aura_map_free(AuraMap *m) {
     free(m->keys);
     free(m->values);
     free(m->slots);
-    free(m);
+    aura_free(m);
+}
+
+/* Entry i leaves the index: its slot is emptied by moving later slots of its
+ * probe run back (no tombstones), and the entries after it move down one. */
+static void map_unplace(AuraMap *m, int64_t i) {
+    uint64_t mask = (uint64_t)(m->nslots - 1);
+    uint64_t hole = hash_key(m->key_kind, m->keys[i]) & mask;
+    while (SLOT_ENTRY(m->slots[hole]) != i + 1) hole = (hole + 1) & mask;
+    for (uint64_t at = (hole + 1) & mask; m->slots[at]; at = (at + 1) & mask) {
+        uint64_t home = hash_key(m->key_kind, m->keys[SLOT_ENTRY(m->slots[at]) - 1]) & mask;
+        if (((at - home) & mask) >= ((at - hole) & mask)) { /* the hole is on its probe path */
+            m->slots[hole] = m->slots[at];
+            hole = at;
+        }
+    }
+    m->slots[hole] = 0;
+    for (int64_t k = 0; k < m->nslots; k++)
+        if (SLOT_ENTRY(m->slots[k]) > i + 1) m->slots[k]--;
 }
 
 int8_t aura_map_remove(AuraMap *m, int64_t key, void *value_out) {
     int64_t i = aura_map_find(m, key);
     if (i < 0) return 0;
+    map_unplace(m, i);
     if (m->key_kind == AURA_KEY_STR) aura_str_release((AuraStr *)(intptr_t)m->keys[i]);
     int64_t vs = m->value_size;
     memcpy(value_out, m->values + i * vs, (size_t)vs);
     memmove(m->keys + i, m->keys + i + 1, (size_t)(m->len - i - 1) * sizeof(int64_t));
     memmove(m->values + i * vs, m->values + (i + 1) * vs, (size_t)((m->len - i - 1) * vs));
     m->len--;
-    map_rehash(m, m->nslots);
+    m->last = -1;
     return 1;
 }

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static int rt_argc;
@@ -54,6 +55,10 @@ static AuraStr *io_error(AuraStr *path, const char *reason) {
 int aura_rt_valid_utf8(const unsigned char *p, int64_t n) {
     int64_t i = 0;
     while (i < n) {
+        uint64_t word;
+        /* Eight ASCII bytes at a time (most text is ASCII). */
+        while (i + 8 <= n && (memcpy(&word, p + i, 8), (word & UINT64_C(0x8080808080808080)) == 0)) i += 8;
+        if (i >= n) break;
         unsigned char c = p[i];
         int k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
         if (k < 0 || i + k >= n + (k == 0)) return k == 0;
@@ -70,22 +75,45 @@ int8_t aura_read_file(AuraStr *path, AuraStr **out) {
         *out = io_error(path, strerror(errno));
         return 0;
     }
-    AuraBuf *b = aura_buf_new();
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) aura_buf_raw(b, chunk, (int64_t)n);
+    /* A regular file is read straight into a string of its size (one copy of
+     * the text in memory); anything else, or a file that changes size while
+     * it is read, through a growing buffer. */
+    struct stat info;
+    AuraStr *text = NULL;
+    if (fstat(fileno(f), &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+        int64_t size = (int64_t)info.st_size;
+        text = aura_alloc((int64_t)sizeof(AuraStr) + size + 1);
+        text->rc = 1;
+        text->len = (int64_t)fread(text->data, 1, (size_t)size, f);
+        text->data[text->len] = 0;
+        if (text->len != size || fgetc(f) != EOF) {
+            aura_free(text);
+            text = NULL;
+            rewind(f);
+        }
+    }
+    AuraBuf *b = NULL;
+    if (!text) {
+        b = aura_buf_new();
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) aura_buf_raw(b, chunk, (int64_t)n);
+    }
     int failed = ferror(f);
     int saved = errno;
     fclose(f);
+    if (!text) text = aura_buf_finish(b);
     if (failed) {
+        aura_str_release(text);
         *out = io_error(path, strerror(saved));
         return 0;
     }
-    if (!aura_rt_valid_utf8((const unsigned char *)b->p, b->len)) {
+    if (!aura_rt_valid_utf8((const unsigned char *)text->data, text->len)) {
+        aura_str_release(text);
         *out = io_error(path, "the file is not valid UTF-8");
         return 0;
     }
-    *out = aura_buf_finish(b);
+    *out = text;
     return 1;
 }
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "aura_rt_internal.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,8 +259,44 @@ void aura_warn(const char *text) {
     fflush(stderr);
 }
 
+/* Freed small blocks are kept, by size class, for the next allocations of
+ * that size: programs make and drop many small objects (the pieces of
+ * `split`, `Option` boxes of map lookups), and taking a block from a list is
+ * much cheaper than malloc and free.  Every block is an ordinary malloc block,
+ * so `realloc` and `free` remain valid on it; one of usable size u serves
+ * requests of up to 16 * floor(u / 16) bytes.  The program runs on one
+ * thread, so the lists need no lock. */
+#define POOL_CLASSES 9  /* classes 2..8: blocks of 32..128 bytes */
+#define POOL_KEEP 16384 /* blocks kept per class at most */
+
+static void *pool_head[POOL_CLASSES];
+static int64_t pool_count[POOL_CLASSES];
+
+void aura_free(void *p) {
+    if (!p) return;
+    size_t k = malloc_usable_size(p) >> 4;
+    if (k >= POOL_CLASSES && k < 2 * POOL_CLASSES) k = POOL_CLASSES - 1;
+    if (k < 2 || k >= POOL_CLASSES || pool_count[k] >= POOL_KEEP) {
+        free(p);
+        return;
+    }
+    *(void **)p = pool_head[k];
+    pool_head[k] = p;
+    pool_count[k]++;
+}
+
 void *aura_alloc(int64_t size) {
-    void *p = malloc((size_t)(size > 0 ? size : 1));
+    if (size <= 16 * (POOL_CLASSES - 1)) {
+        int64_t k = size <= 32 ? 2 : (size + 15) >> 4;
+        void *p = pool_head[k];
+        if (p) {
+            pool_head[k] = *(void **)p;
+            pool_count[k]--;
+            return p;
+        }
+        size = k << 4;
+    }
+    void *p = malloc((size_t)size);
     if (!p) {
         static const char oom[] = "out of memory";
         aura_rt_panic(-1, oom, sizeof oom - 1);

@@ -11,17 +11,54 @@
 
 /* ----------------------------------------------------------------- strings */
 
-AuraStr *aura_str_new(const char *p, int64_t len) {
-    AuraStr *s = aura_alloc((int64_t)sizeof(AuraStr) + len + 1);
+/* The empty string and the one-character ASCII strings are static (a count
+ * that never reaches zero, as literals have): the pieces of `split` and
+ * `chars`, and single digits, then cost no allocation.  Strings are immutable
+ * (`s += t` writes in place only into a string with one holder), so sharing
+ * these is safe. */
+typedef struct TinyStr {
+    int64_t rc;
+    int64_t len;
+    char data[8];
+} TinyStr;
+
+static TinyStr tiny_strs[129];
+static int tiny_ready;
+
+static AuraStr *tiny_str(int64_t len, unsigned char c) {
+    if (!tiny_ready) {
+        for (int i = 0; i < 129; i++) {
+            tiny_strs[i].rc = AURA_RC_STATIC;
+            tiny_strs[i].len = i < 128;
+            tiny_strs[i].data[0] = (char)(i < 128 ? i : 0);
+        }
+        tiny_ready = 1;
+    }
+    return (AuraStr *)(void *)&tiny_strs[len ? c : 128];
+}
+
+/* A new string with one holder that the caller may still write into. */
+static AuraStr *str_fresh(int64_t len) {
+    AuraStr *s = aura_alloc((int64_t)sizeof(AuraStr) + 1 + len);
     s->rc = 1;
     s->len = len;
-    if (len) memcpy(s->data, p, (size_t)len);
+    s->data[len] = 0;
+    return s;
+}
+
+AuraStr *aura_str_new(const char *p, int64_t len) {
+    if (len == 0) return tiny_str(0, 0);
+    if (len == 1 && (unsigned char)p[0] < 0x80) return tiny_str(1, (unsigned char)p[0]);
+    AuraStr *s = aura_alloc((int64_t)sizeof(AuraStr) + 1 + len);
+    s->rc = 1;
+    s->len = len;
+    aura_rt_copy(s->data, p, len);
     s->data[len] = 0;
     return s;
 }
 
 AuraStr *aura_str_concat(AuraStr *a, AuraStr *b) {
-    AuraStr *s = aura_alloc((int64_t)sizeof(AuraStr) + a->len + b->len + 1);
+    AuraStr *s = aura_alloc((int64_t)sizeof(AuraStr) + 1 + a->len + b->len);
     s->rc = 1;
     s->len = a->len + b->len;
     memcpy(s->data, a->data, (size_t)a->len);
@@ -31,7 +68,7 @@ AuraStr *aura_str_concat(AuraStr *a, AuraStr *b) {
 }
 
 void aura_str_release(AuraStr *s) {
-    if (s && s->rc < AURA_RC_STATIC && --s->rc == 0) free(s);
+    if (s && s->rc < AURA_RC_STATIC && --s->rc == 0) aura_free(s);
 }
 
 /* `s += t` for the one holder of `s`: in place when no one else holds `s`
@@ -61,7 +98,7 @@ int32_t aura_str_cmp(AuraStr *a, AuraStr *b) {
 }
 
 int8_t aura_str_eq(AuraStr *a, AuraStr *b) {
-    return a == b || (a->len == b->len && memcmp(a->data, b->data, (size_t)a->len) == 0);
+    return a == b || (a->len == b->len && aura_rt_same_bytes(a->data, b->data, a->len));
 }
 
 static int64_t find_bytes(AuraStr *s, AuraStr *needle, int64_t from) {
@@ -83,12 +120,47 @@ int8_t aura_str_ends_with(AuraStr *s, AuraStr *p) {
 }
 
 static void vec_push_str(AuraVec *v, AuraStr *x) {
-    aura_vec_reserve(v, v->len + 1, sizeof(AuraStr *));
+    if (v->len == v->cap) aura_vec_reserve(v, v->len + 1, sizeof(AuraStr *));
     ((AuraStr **)v->data)[v->len++] = x;
 }
 
 /* Rust's str::split: an empty separator gives "", each character, "". */
 AuraVec *aura_str_split(AuraStr *s, AuraStr *sep) {
+    if (sep->len == 1 && s->len <= 256) { /* one byte in a short string: one pass */
+        int32_t ends[257];
+        int64_t pieces = 0;
+        char c = sep->data[0];
+        const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        const uint64_t pattern = ones * (unsigned char)c;
+        int64_t i = 0;
+        for (; i + 8 <= s->len; i += 8) { /* eight bytes at a time: a bit per match */
+            uint64_t w;
+            memcpy(&w, s->data + i, 8);
+            w ^= pattern;
+            uint64_t hits = ~(((w & ~highs) + ~highs) | w) & highs;
+            for (; hits; hits &= hits - 1) ends[pieces++] = (int32_t)(i + (__builtin_ctzll(hits) >> 3));
+        }
+        for (; i < s->len; i++)
+            if (s->data[i] == c) ends[pieces++] = (int32_t)i;
+        ends[pieces++] = (int32_t)s->len;
+        AuraVec *v = aura_vec_new(pieces, sizeof(AuraStr *));
+        AuraStr **out = (AuraStr **)v->data;
+        for (int64_t k = 0, start = 0; k < pieces; start = ends[k++] + 1)
+            out[k] = aura_str_new(s->data + start, ends[k] - start);
+        v->len = pieces;
+        return v;
+    }
+    if (sep->len == 1) { /* one byte in a long string, found with memchr */
+        const char *p = s->data, *end = p + s->len, *at;
+        char c = sep->data[0];
+        int64_t pieces = 1; /* counted first: the vector is allocated once */
+        for (const char *q = p; (at = memchr(q, c, (size_t)(end - q))) != NULL; q = at + 1) pieces++;
+        AuraVec *v = aura_vec_new(pieces, sizeof(AuraStr *));
+        AuraStr **out = (AuraStr **)v->data;
+        for (; (at = memchr(p, c, (size_t)(end - p))) != NULL; p = at + 1) out[v->len++] = aura_str_new(p, at - p);
+        out[v->len++] = aura_str_new(p, end - p);
+        return v;
+    }
     AuraVec *v = aura_vec_new(4, sizeof(AuraStr *));
     if (sep->len == 0) {
         vec_push_str(v, aura_str_new("", 0));
@@ -288,6 +360,16 @@ static int is_cased(uint32_t cp) {
 
 /* Full case mapping, as Python's str.upper / str.lower (final sigma included). */
 AuraStr *aura_str_case(AuraStr *s, int8_t upper) {
+    int64_t ascii = 0;
+    while (ascii < s->len && (unsigned char)s->data[ascii] < 0x80) ascii++;
+    if (ascii == s->len) { /* ASCII only: the mapping is byte for byte */
+        AuraStr *r = str_fresh(s->len);
+        memcpy(r->data, s->data, (size_t)s->len);
+        char lo = upper ? 'a' : 'A', flip = 'a' - 'A';
+        for (int64_t i = 0; i < r->len; i++)
+            if ((unsigned char)(r->data[i] - lo) < 26) r->data[i] = (char)(r->data[i] ^ flip);
+        return r;
+    }
     const AuraCase *table = upper ? aura_upper : aura_lower;
     int64_t n = upper ? (int64_t)(sizeof aura_upper / sizeof *aura_upper) : (int64_t)(sizeof aura_lower / sizeof *aura_lower);
     AuraBuf *b = aura_buf_new();
