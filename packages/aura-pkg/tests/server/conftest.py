@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import systools
-from registry_server import PostgresCluster
+from registry_server import (
+    PostgresCluster,
+    Publisher,
+    Running,
+    make_publisher,
+    serve,
+    settings_for,
+)
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +35,23 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
         return None
     cluster: PostgresCluster = request.getfixturevalue("postgres")
     return cluster.new_database()
+
+
+# One registry per test module, on each database; a module that needs other
+# settings (limits, a web UI) defines its own `server`, and `http` follows it.
+@pytest.fixture(scope="module")
+def server(database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    storage = tmp_path_factory.mktemp("registry")
+    with serve(settings_for(storage, database_url)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def http(server: Running) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def ada(server: Running, http: httpx.Client) -> Publisher:
+    return make_publisher(server, http, "ada")

@@ -7,7 +7,6 @@ of its own names, so the tests do not depend on one another's order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,8 +17,6 @@ from registry_server import (
     make_publisher,
     package_archive,
     publish,
-    serve,
-    settings_for,
     signature_of,
     upload,
 )
@@ -35,24 +32,6 @@ from aura_pkg.merkle import (
 )
 from aura_pkg.registry import open_registry
 from aura_pkg.signing import KeyList, PublicKey, canonical_json, generate_key, statement
-
-
-@pytest.fixture(scope="module")
-def server(database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    storage = tmp_path_factory.mktemp("registry")
-    with serve(settings_for(storage, database_url)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http(server: Running) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def ada(server: Running, http: httpx.Client) -> Publisher:
-    return make_publisher(server, http, "ada")
 
 
 @pytest.fixture(scope="module")

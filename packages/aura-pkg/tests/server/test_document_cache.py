@@ -8,35 +8,15 @@ another process on the same database, which the server's memory never hears of.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from registry_server import Publisher, Running, make_publisher, publish, serve, settings_for
+from registry_server import Publisher, Running, publish
 
 from aura_pkg.server import queries
 from aura_pkg.server.db import make_engine, make_sessions
 from aura_pkg.server.documents import DocumentCache, serialise
-
-
-@pytest.fixture(scope="module")
-def server(database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    storage = tmp_path_factory.mktemp("registry")
-    with serve(settings_for(storage, database_url)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http(server: Running) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def ada(server: Running, http: httpx.Client) -> Publisher:
-    return make_publisher(server, http, "ada")
 
 
 def revalidate(http: httpx.Client, name: str, etag: str) -> tuple[int, dict[str, Any], str]:

@@ -7,36 +7,16 @@ migration 0002 fills the search column of packages published before it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from alembic import command
 from alembic.config import Config
-from registry_server import Publisher, Running, make_publisher, publish, serve, settings_for
+from registry_server import Publisher, publish
 from sqlalchemy import text
 
 from aura_pkg.server.db import MIGRATIONS, make_engine, migrate
-
-
-@pytest.fixture(scope="module")
-def server(database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    storage = tmp_path_factory.mktemp("registry")
-    with serve(settings_for(storage, database_url)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http(server: Running) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def ada(server: Running, http: httpx.Client) -> Publisher:
-    return make_publisher(server, http, "ada")
 
 
 def search(http: httpx.Client, q: str, page: int = 1) -> dict[str, Any]:

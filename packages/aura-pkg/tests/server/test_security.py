@@ -63,12 +63,6 @@ def server(database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="module")
-def http(server: Running) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
 def ada(server: Running, http: httpx.Client, tmp_path_factory: pytest.TempPathFactory) -> Publisher:
     ada = make_publisher(server, http, "ada")
     assert publish(http, tmp_path_factory.mktemp("p"), ada, "alpha", "1.0.0").status_code == 200
