@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
-from typing import Any
+
+from tree_spans import spans
 
 from aura_core.check import CheckResult, check_modules
 from aura_core.modules import ParsedModule
-from aura_core.source import SourceFile, Span
+from aura_core.source import SourceFile
 from aura_parse import parse_module
 from aura_parse.parser import ParseResult
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = (ROOT / "cookbook" / "option_result.aura").read_text(encoding="utf-8")
-
-
-def spans(tree: Any, out: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    if isinstance(tree, tuple | list):
-        for x in tree:
-            spans(x, out)
-    elif isinstance(tree, dict):
-        for k in sorted(tree, key=str):
-            spans(tree[k], out)
-    elif dataclasses.is_dataclass(tree) and not isinstance(tree, type):
-        for f in dataclasses.fields(tree):
-            value = getattr(tree, f.name)
-            if isinstance(value, Span):
-                out.append((type(tree).__name__, value.start, value.end))
-            elif not isinstance(value, SourceFile):
-                spans(value, out)
-    return out
 
 
 def check(

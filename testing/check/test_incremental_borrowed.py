@@ -7,16 +7,16 @@ Their spans point into the declaring module, which may not be the cell's own.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tree_spans import spans
 
 from aura_core.check import CheckResult, check_modules
 from aura_core.check.reuse import reuse_plan
 from aura_core.modules import ParsedModule
-from aura_core.source import SourceFile, Span
+from aura_core.source import SourceFile
 from aura_core.types import QualName
 from aura_parse import parse_module
 
@@ -41,23 +41,6 @@ A = (
     "cell later() -> Near:\n"
     "    return 3\n"
 )
-
-
-def spans(tree: Any, out: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    if isinstance(tree, tuple | list):
-        for x in tree:
-            spans(x, out)
-    elif isinstance(tree, dict):
-        for k in sorted(tree, key=str):
-            spans(tree[k], out)
-    elif dataclasses.is_dataclass(tree) and not isinstance(tree, type):
-        for f in dataclasses.fields(tree):
-            value = getattr(tree, f.name)
-            if isinstance(value, Span):
-                out.append((type(tree).__name__, value.start, value.end))
-            elif not isinstance(value, SourceFile):
-                spans(value, out)
-    return out
 
 
 def modules(a: str, b: str) -> list[ParsedModule]:
