@@ -156,38 +156,31 @@ def create_server() -> AuraServer:
     async def on_symbols(
         ls: AuraServer, params: lsp.DocumentSymbolParams
     ) -> list[lsp.DocumentSymbol] | None:
-        found = await ls.snapshot_for(params.text_document.uri)
+        found = await ls.module_for(params.text_document.uri)
         if found is None:
             return None
-        snapshot, source = found
-        path = snapshot.module_of(params.text_document.uri)
-        parsed = snapshot.loaded.parses.get(path) if path is not None else None
+        snapshot, source, path = found
+        parsed = snapshot.loaded.parses.get(path)
         return document_symbols(source, parsed.module) if parsed is not None else []
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
     async def on_tokens(
         ls: AuraServer, params: lsp.SemanticTokensParams
     ) -> lsp.SemanticTokens | None:
-        found = await ls.snapshot_for(params.text_document.uri)
+        found = await ls.module_for(params.text_document.uri)
         if found is None:
             return None
-        snapshot, source = found
-        path = snapshot.module_of(params.text_document.uri)
-        if path is None:
-            return None
+        snapshot, source, path = found
         return lsp.SemanticTokens(data=semantic_tokens(snapshot, path, source))
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, LEGEND)
     async def on_tokens_range(
         ls: AuraServer, params: lsp.SemanticTokensRangeParams
     ) -> lsp.SemanticTokens | None:
-        found = await ls.snapshot_for(params.text_document.uri)
+        found = await ls.module_for(params.text_document.uri)
         if found is None:
             return None
-        snapshot, source = found
-        path = snapshot.module_of(params.text_document.uri)
-        if path is None:
-            return None
+        snapshot, source, path = found
         within = Span(
             source_offset(source, params.range.start), source_offset(source, params.range.end)
         )

@@ -25,6 +25,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
 
+from aura_core.modules import ModulePath
 from aura_core.source import SourceFile
 from aura_core.types import QualName
 from aura_lsp.analysis import Analyzer, Snapshot
@@ -359,6 +360,15 @@ class AuraServer(LanguageServer):
             return None
         source = snapshot.source_of(uri)
         return (snapshot, source) if source is not None else None
+
+    async def module_for(self, uri: str) -> tuple[Snapshot, SourceFile, ModulePath] | None:
+        """:meth:`snapshot_for`, with the path of the document's module in it."""
+        found = await self.snapshot_for(uri)
+        if found is None:
+            return None
+        snapshot, source = found
+        path = snapshot.module_of(uri)
+        return (snapshot, source, path) if path is not None else None
 
     async def at(
         self, uri: str, position: lsp.Position, answer: Callable[[Snapshot, SourceFile, int], T]
