@@ -74,44 +74,25 @@ class MethodGen(CallGen):
             slot = self.place(e.receiver)
             v = self.unique_vec(slot, t.elem)
             n = self.vec_len(v)
-            opt = option_type(t.elem)
-            assert isinstance(opt, Adt)
-            empty = b.icmp_signed("==", n, ir.Constant(I64, 0))
-            start = b.block
-            some, join = self.block("pop"), self.block("popped")
-            b.cbranch(empty, join, some)
-            b.position_at_end(some)
-            last = b.sub(n, ir.Constant(I64, 1))
-            x = b.load(self.elem_ptr(v, last, t.elem), typ=ety)
-            b.store(last, self.vec_field(v, 1))
-            box = self.make_variant(opt, SOME, [x])
-            end = b.block
-            b.branch(join)
-            b.position_at_end(join)
-            phi = b.phi(PTR)
-            phi.add_incoming(opaque(self.mg.fieldless_variant(opt, NONE)), start)
-            phi.add_incoming(box, end)
-            return phi
+
+            def popped() -> ir.Value:
+                last = b.sub(n, ir.Constant(I64, 1))
+                x = b.load(self.elem_ptr(v, last, t.elem), typ=ety)
+                b.store(last, self.vec_field(v, 1))
+                return x
+
+            return self.optional(b.icmp_signed("!=", n, ir.Constant(I64, 0)), popped, t.elem)
         if m == "get":
             v = self.use(e.receiver)
             i = self.to_i64(self.arg(e, 0), self.signed(e.args[0].type))
-            opt = option_type(t.elem)
-            assert isinstance(opt, Adt)
             inside = b.icmp_unsigned("<", i, self.vec_len(v))
-            start = b.block
-            some, join = self.block("get"), self.block("got")
-            b.cbranch(inside, some, join)
-            b.position_at_end(some)
-            x = b.load(self.elem_ptr(v, i, t.elem), typ=ety)
-            self.share(x, t.elem)
-            box = self.make_variant(opt, SOME, [x])
-            end = b.block
-            b.branch(join)
-            b.position_at_end(join)
-            phi = b.phi(PTR)
-            phi.add_incoming(opaque(self.mg.fieldless_variant(opt, NONE)), start)
-            phi.add_incoming(box, end)
-            return phi
+
+            def element() -> ir.Value:
+                x = b.load(self.elem_ptr(v, i, t.elem), typ=ety)
+                self.share(x, t.elem)
+                return x
+
+            return self.optional(inside, element, t.elem)
         if m == "contains":
             v = self.use(e.receiver)
             x = self.arg(e, 0)
@@ -205,26 +186,17 @@ class MethodGen(CallGen):
             hit = b.icmp_signed(">=", found, ir.Constant(I64, 0))
             if m == "contains_key":
                 return hit
-            opt = option_type(t.value)
-            assert isinstance(opt, Adt)
-            start = b.block
-            some, join = self.block("mget"), self.block("mgot")
-            b.cbranch(hit, some, join)
-            b.position_at_end(some)
-            values = b.load(
-                b.gep(mp, [ir.Constant(I32, 0), ir.Constant(I32, 6)], source_etype=MAP_STRUCT),
-                typ=PTR,
-            )
-            x = b.load(b.gep(values, [found], source_etype=vty), typ=vty)
-            self.share(x, t.value)
-            box = self.make_variant(opt, SOME, [x])
-            end = b.block
-            b.branch(join)
-            b.position_at_end(join)
-            phi = b.phi(PTR)
-            phi.add_incoming(opaque(self.mg.fieldless_variant(opt, NONE)), start)
-            phi.add_incoming(box, end)
-            return phi
+
+            def value() -> ir.Value:
+                values = b.load(
+                    b.gep(mp, [ir.Constant(I32, 0), ir.Constant(I32, 6)], source_etype=MAP_STRUCT),
+                    typ=PTR,
+                )
+                x = b.load(b.gep(values, [found], source_etype=vty), typ=vty)
+                self.share(x, t.value)
+                return x
+
+            return self.optional(hit, value, t.value)
         if m == "insert":
             slot = self.place(e.receiver)
             k = self.arg(e, 0)
