@@ -15,7 +15,7 @@ from llvmlite import ir
 
 from aura_backend_llvm.errors import Unsupported
 from aura_backend_llvm.gen_module import ModuleGen, display_name
-from aura_backend_llvm.layout import I8, I32, I64, PTR, VEC_STRUCT, opaque
+from aura_backend_llvm.layout import I1, I8, I32, I64, PTR, VEC_STRUCT, opaque
 from aura_core import tir
 from aura_core.source import SourceFile, Span
 from aura_core.types import (
@@ -50,9 +50,20 @@ class FuncBase:
     """Builder, locals, sites, panics and value sharing for one function."""
 
     def __init__(
-        self, mg: ModuleGen, cell: tir.CellDef, type_args: tuple[Type, ...], fn: ir.Function
+        self,
+        mg: ModuleGen,
+        cell: tir.CellDef,
+        type_args: tuple[Type, ...],
+        fn: ir.Function,
+        fast: bool = False,
     ) -> None:
         self.mg = mg
+        #: The fast twin of a pure integer cell (``gen_fast``): no frames, no
+        #: depth argument, and a failed check returns a failure flag.
+        self.fast = fast
+        #: In a fast twin without loops: whether a call failed so far (the
+        #: body goes on with the failed call's zero, and the flag is returned).
+        self.sticky: ir.Value | None = None
         self.layout = mg.layout
         self.cell = cell
         self.fn = fn
@@ -147,6 +158,10 @@ class FuncBase:
         br = self.b.cbranch(ok, good, bad)
         br.set_weights([1 << 20, 1])
         self.b.position_at_end(bad)
+        if self.fast:
+            self.fail_fast()
+            self.b.position_at_end(good)
+            return
         self.publish_depth(entered)
         fail()
         self.b.unreachable()
@@ -192,6 +207,19 @@ class FuncBase:
             self.mg.frames, [ZERO64, d], inbounds=True, source_etype=self.mg.frames_type
         )
 
+    def fail_fast(self) -> None:
+        """In a fast twin: return the failure flag (the framed version runs the call again)."""
+        ret = self.fn.function_type.return_type
+        assert isinstance(ret, ir.LiteralStructType)
+        self.b.ret(ir.Constant(ret, [ir.Constant(ret.elements[0], None), ir.Constant(I1, 1)]))
+
+    def fast_prologue(self) -> None:
+        """Fail when the machine stack has grown past the limit (last argument, ``gen_fast``)."""
+        from aura_backend_llvm.gen_fast import frame_address
+
+        here = frame_address(self.mg, self.b)
+        self.fail_unless(self.b.icmp_unsigned(">=", here, self.fn.args[-1]), lambda: None)
+
     def publish_depth(self, entered: bool = True) -> None:
         """Tell the runtime how many frames are active (before anything that may panic)."""
         self.b.store(self.b.add(self.depth, ONE64) if entered else self.depth, self.mg.depth)
@@ -201,6 +229,8 @@ class FuncBase:
 
     def mark_call(self, span: Span) -> None:
         """Record in this frame where it is executing a call (for stack traces)."""
+        if self.fast:
+            return
         self.b.store(self.site(span), self.frame)
 
     def store_owned(self, local: tir.Local, value: ir.Value) -> None:

@@ -15,7 +15,7 @@ from llvmlite import ir
 
 from aura_backend_llvm.gen_expr import ExprGen
 from aura_backend_llvm.gen_helpers import unique_map_fn
-from aura_backend_llvm.layout import I32, I64, PTR, opaque
+from aura_backend_llvm.layout import I1, I32, I64, PTR, opaque
 from aura_core import tir
 from aura_core.prelude import ERR, NONE, OK, SOME, option_type
 from aura_core.source import Span
@@ -77,12 +77,33 @@ class CallGen(ExprGen):
                 args.append(v)
         type_args = tuple(self.ty(t) for t in e.type_args)
         fn = self.mg.function(e.cell, type_args)
+        if self.fast:
+            fn = self.mg.fast[fn]  # a pure cell calls only pure cells (gen_fast)
+        elif self.cell.name in self.mg.pure:
+            fn = self.mg.slow[fn]  # running framed after its twin failed: stay framed
         if self.mg.twin_of.get(self.fn) is fn:  # recursive: to the next twin (ModuleGen.function)
             fn = self.mg.next_twin[self.fn]
+        if self.fast:
+            return self.fast_call(fn, args)
         self.mark_call(e.span)
         result = self.b.call(fn, [self.callee_depth(), *args])
         self.release_temps(mark)
         return result
+
+    def fast_call(self, fn: ir.Function, args: list[ir.Value]) -> ir.Value:
+        """A call from a fast twin: pass its failure on.  ``notail``: every call
+        that stays a call takes stack, which bounds the depth (``gen_fast``)."""
+        result = self.b.call(fn, [*args, self.fn.args[-1]], tail="notail")
+        if self.sticky is not None:
+            flag = self.b.or_(self.b.load(self.sticky, typ=I1), self.b.extract_value(result, 1))
+            self.b.store(flag, self.sticky)
+            return self.b.extract_value(result, 0)
+        failed, good = self.block("fast_failed"), self.block("fast_ok")
+        self.b.cbranch(self.b.extract_value(result, 1), failed, good).set_weights([1, 1 << 20])
+        self.b.position_at_end(failed)
+        self.fail_fast()
+        self.b.position_at_end(good)
+        return self.b.extract_value(result, 0)
 
     def extern_call(self, e: tir.Call, cell: tir.CellDef) -> ir.Value:
         name = str(e.cell)

@@ -12,7 +12,8 @@ from llvmlite import ir
 
 from aura_backend_llvm.gen_module import ModuleGen
 from aura_backend_llvm.gen_stmt import StmtGen
-from aura_backend_llvm.layout import I64, PTR, opaque
+from aura_backend_llvm.layout import I1, I64, PTR, opaque
+from aura_backend_llvm.purity import may_continue_after_failure
 from aura_backend_llvm.walk import bound_locals, olds_of
 from aura_core import tir
 from aura_core.source import Span
@@ -32,17 +33,34 @@ def signature(mg: ModuleGen, cell: tir.CellDef, type_args: tuple[Type, ...]) -> 
 
 class CellGen(StmtGen):
     def __init__(
-        self, mg: ModuleGen, cell: tir.CellDef, type_args: tuple[Type, ...], fn: ir.Function
+        self,
+        mg: ModuleGen,
+        cell: tir.CellDef,
+        type_args: tuple[Type, ...],
+        fn: ir.Function,
+        fast: bool = False,
     ):
-        super().__init__(mg, cell, type_args, fn)
+        super().__init__(mg, cell, type_args, fn, fast)
         self.measure_stack: tuple[ir.GlobalVariable, ir.GlobalVariable, int] | None = None
 
     def generate(self) -> None:
         cell = self.cell
         if cell.body is None:
             raise self.unsupported(f"the extern cell `{cell.name}`")
-        self.prologue()
-        args = self.fn.args[1:]
+        if self.fast:
+            self.fast_prologue()
+            args = self.fn.args[:-1]
+            options = self.mg.options
+            if may_continue_after_failure(self.cell, options.trust_proofs, options.release):
+                # No loop, and no unchecked operation can misbehave on a
+                # failed call's zero, so the body may go on after a failed
+                # call and return the flag at its end: then LLVM can merge
+                # equal calls across inlined levels.
+                self.sticky = self.alloca(I1)
+                self.b.store(ir.Constant(I1, 0), self.sticky)
+        else:
+            self.prologue()
+            args = self.fn.args[1:]
         for p, arg in zip(cell.params, args, strict=True):
             if p.mutable:
                 self.slots[p.id] = arg
@@ -140,5 +158,10 @@ class CellGen(StmtGen):
         if self.measure_stack is not None:
             count = opaque(self.measure_stack[1])
             self.b.store(self.b.sub(self.b.load(count, typ=I64), ir.Constant(I64, 1)), count)
+        if self.fast:
+            ret = self.fn.function_type.return_type
+            v = self.b.insert_value(ir.Constant(ret, None), v, 0)
+            if self.sticky is not None:
+                v = self.b.insert_value(v, self.b.load(self.sticky, typ=I1), 1)
         self.b.ret(v)
         self.dead_end()

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from llvmlite import binding, ir
 
-from aura_backend_llvm.layout import I8, I32, I64, PTR, Layout, opaque
+from aura_backend_llvm.layout import I1, I8, I32, I64, PTR, Layout, opaque
+from aura_backend_llvm.purity import has_loops, pure_cells
 from aura_backend_llvm.rtdecls import declare
 from aura_backend_llvm.walk import unroll_levels
 from aura_core import tir
@@ -79,6 +80,16 @@ class ModuleGen:
         #: Each member of a ring, mapped to the cell instance's own function.
         self.twin_of: dict[ir.Function, ir.Function] = {}
         self._pending: list[tuple[QualName, tuple[Type, ...]]] = []
+        #: Pure integer cells (``purity``): their function only tries the fast
+        #: twin and, when it fails, runs the framed version (``slow``).
+        self.pure = pure_cells(program, options.release)
+        self.slow: dict[ir.Function, ir.Function] = {}
+        self.fast: dict[ir.Function, ir.Function] = {}
+        #: How many levels of pure cells one function may hold at most (each
+        #: LLVM function is inlined at most once along a chain of inlined calls).
+        self.fast_levels = sum(
+            unroll_levels(program.cell(name), UNROLL_LEVELS, UNROLL_BUDGET) for name in self.pure
+        )
         self.helpers: dict[tuple[str, Type], ir.Function] = {}
         self._statics: dict[tuple[Type, int], ir.GlobalVariable] = {}
         # The shadow stack lives in the program's module, so it is reached directly.
@@ -188,13 +199,25 @@ class ModuleGen:
 
             fnty = signature(self, cell, type_args)
             suffix = "" if not type_args else "<" + ",".join(map(str, type_args)) + ">"
-            fn = self._declare_ring(cell, fnty, f"aura:{name}{suffix}")
+            label = f"aura:{name}{suffix}"
+            if name in self.pure:
+                fn = self._declare(cell, fnty, label)
+                self.slow[fn] = self._declare_ring(cell, fnty, f"{label}.slow")
+                ret = fnty.return_type
+                # The fast twin: the cell's parameters and the stack limit.
+                fast_ty = ir.FunctionType(ir.LiteralStructType([ret, I1]), [*fnty.args[1:], I64])
+                fast = self._declare_ring(cell, fast_ty, f"{label}.fast", depth=False)
+                self.fast[fn] = fast
+            else:
+                fn = self._declare_ring(cell, fnty, label)
             self.functions[key] = fn
             self._pending.append(key)
         return fn
 
-    def _declare_ring(self, cell: tir.CellDef, fnty: ir.FunctionType, name: str) -> ir.Function:
-        fn = self._declare(cell, fnty, name)
+    def _declare_ring(
+        self, cell: tir.CellDef, fnty: ir.FunctionType, name: str, depth: bool = True
+    ) -> ir.Function:
+        fn = self._declare(cell, fnty, name, depth)
         levels = unroll_levels(cell, UNROLL_LEVELS, UNROLL_BUDGET) if cell.body else 1
         if levels > 1:
             # A cell that calls itself gets twins with the same body, in a
@@ -204,7 +227,7 @@ class ModuleGen:
             # making fewer calls.  Frames, sites and checks stay per level.
             ring = [fn]
             for k in range(1, levels):
-                twin = self._declare(cell, fnty, f"{name}.twin{k}")
+                twin = self._declare(cell, fnty, f"{name}.twin{k}", depth)
                 twin.attributes.add("alwaysinline")
                 ring.append(twin)
             for k, member in enumerate(ring):
@@ -212,11 +235,19 @@ class ModuleGen:
                 self.twin_of[member] = fn
         return fn
 
-    def _declare(self, cell: tir.CellDef, fnty: ir.FunctionType, name: str) -> ir.Function:
+    def _declare(
+        self, cell: tir.CellDef, fnty: ir.FunctionType, name: str, depth: bool = True
+    ) -> ir.Function:
         fn = ir.Function(self.module, fnty, name)
         fn.linkage = "internal"
         fn.attributes.add("nounwind")
-        for param, arg in zip(cell.params, fn.args[1:], strict=True):
+        if not depth and not has_loops(cell, (tir.While,)):
+            # A fast twin without `while` loops always returns (its stack is
+            # bounded), which lets LLVM compute a call that every path
+            # reaches once.  llvmlite does not list the attribute: add it to
+            # the set directly.
+            set.add(fn.attributes, "willreturn")
+        for param, arg in zip(cell.params, fn.args[1:] if depth else fn.args[:-1], strict=True):
             if param.mutable:  # `mut` places never overlap (E0117)
                 arg.add_attribute("noalias")
                 arg.add_attribute("nonnull")
@@ -265,17 +296,24 @@ class ModuleGen:
     def generate(self, entry: QualName) -> None:
         """Every cell instance ``entry`` reaches, then the entry point and site table."""
         from aura_backend_llvm.gen_cell import CellGen
+        from aura_backend_llvm.gen_fast import fast_entry
 
         main = self.function(entry, ())
         while self._pending:
             name, type_args = self._pending.pop()
             fn = self.functions[(name, type_args)]
-            each = fn
-            while True:
-                CellGen(self, self.program.cell(name), type_args, each).generate()
-                each = self.next_twin.get(each, fn)
-                if each is fn:
-                    break
+            cell = self.program.cell(name)
+            rings = [(fn, "framed")]
+            if fn in self.fast:
+                fast_entry(self, fn)
+                rings = [(self.slow[fn], "framed"), (self.fast[fn], "fast")]
+            for head, mode in rings:
+                each = head
+                while True:
+                    CellGen(self, cell, type_args, each, fast=mode == "fast").generate()
+                    each = self.next_twin.get(each, head)
+                    if each is head:
+                        break
         self._entry(main, self.program.cell(entry))
         self._site_table()
 

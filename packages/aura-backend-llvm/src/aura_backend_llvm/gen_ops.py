@@ -59,6 +59,8 @@ class OpsGen(FuncBase):
         b = self.b
         if op in _OP_CODES and self.proven("overflow", span):
             plain = {"+": b.add, "-": b.sub, "*": b.mul}[op]
+            if self.sticky is not None:  # may see a failed call's zero (purity)
+                return plain(x, y)
             return plain(x, y, flags=["nsw" if signed else "nuw"])
         if op in _OP_CODES:
             fn = {
