@@ -147,3 +147,20 @@ def test_bad_requests_are_errors_not_crashes(tmp_path: Path) -> None:
     src.write_text("cell main():\n    println(1)\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "no" / "such" / "x")])
     assert r.exit_code == 1 and "cannot write" in r.stderr
+
+
+def test_an_executable_needs_nothing_from_the_python_environment(tmp_path: Path) -> None:
+    status, err, exe = _build(tmp_path, PROGRAM, "--release")
+    assert status == 0, err
+    # Moved away from the build and its cache, run with an empty environment.
+    alone = tmp_path / "elsewhere"
+    alone.mkdir()
+    moved = alone / "prog"
+    exe.rename(moved)
+    proc = subprocess.run([str(moved)], capture_output=True, text=True, env={}, cwd=alone)
+    assert (proc.returncode, proc.stdout) == (0, 'sum 6 0.30000000000000004 -0.0 1e+16 ["a"]\n')
+    # It links only the C library's parts (no Python, no LLVM).
+    needed = subprocess.run(["ldd", str(moved)], capture_output=True, text=True, check=True).stdout
+    libraries = {line.split()[0] for line in needed.splitlines() if line.strip()}
+    allowed = ("linux-vdso", "libc.", "libm.", "libpthread.", "ld-linux", "/lib")
+    assert all(lib.startswith(allowed) for lib in libraries), libraries
