@@ -26,7 +26,6 @@ RUNTIME: dict[str, tuple[ir.Type, tuple[ir.Type, ...], bool]] = {
     "aura_str_concat": (PTR, (PTR, PTR), False),
     "aura_str_append": (PTR, (PTR, PTR), False),
     "aura_str_release": (VOID, (PTR,), False),
-    "aura_rc_drop": (I8, (PTR,), False),
     "aura_vec_free": (VOID, (PTR,), False),
     "aura_map_free": (VOID, (PTR,), False),
     "aura_str_cmp": (I32, (PTR, PTR), False),

@@ -89,7 +89,6 @@ AuraStr *aura_str_new(const char *p, int64_t len);
 AuraStr *aura_str_concat(AuraStr *a, AuraStr *b);
 AuraStr *aura_str_append(AuraStr *s, AuraStr *t);
 void aura_str_release(AuraStr *s);
-int8_t aura_rc_drop(int64_t *rc);
 void aura_vec_free(AuraVec *v);
 void aura_map_free(AuraMap *m);
 int32_t aura_str_cmp(AuraStr *a, AuraStr *b);

@@ -71,9 +71,6 @@ AuraVec *aura_vec_concat(AuraVec *x, AuraVec *y, int64_t esize) {
     return c;
 }
 
-/* One holder less of a vector or map; true when it had no other (free it then). */
-int8_t aura_rc_drop(int64_t *rc) { return rc && --*rc == 0; }
-
 void aura_vec_free(AuraVec *v) {
     aura_free(v->data);
     aura_free(v);
