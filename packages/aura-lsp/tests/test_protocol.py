@@ -542,7 +542,7 @@ async def test_fifty_thousand_lines_and_a_cancelled_request(client: AuraClient) 
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_stats_report_phase_percentiles_and_the_cache(client: AuraClient) -> None:
-    # Work of its own (the module's other tests may run on another worker): three
+    # Work of its own (the module's other tests may run in another pytest-xdist process): three
     # cells proven, one broken, then restored so that its proof is a cache hit.
     uri = "untitled:stats.aura"
     open_doc(client, uri, PROGRAM)
