@@ -33,10 +33,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from interp_bench import words_file
+from interp_bench import Case, words_file
 
 from aura_backend_llvm import Options
 from aura_backend_llvm.build_command import compile_file
@@ -49,13 +48,6 @@ GOAL_MEDIAN = 1.5
 GOAL_TRUSTED_MEDIAN = 1.2
 GOAL_MAX = 3.0
 GOAL_COMPILE = 3.0
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    full: str
-    tiny: str
 
 
 CASES = [

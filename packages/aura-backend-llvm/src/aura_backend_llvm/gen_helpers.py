@@ -196,40 +196,42 @@ def release_fn(mg: ModuleGen, t: Type) -> ir.Function:
         b.ret_void()
         b.position_at_end(free)
         if isinstance(t, VecType):
-            if mg.layout.has_shared(t.elem):
-                ety = mg.layout.llvm(t.elem)
-                data = b.load(b.gep(value, [c32(0), c32(3)], source_etype=VEC_STRUCT), typ=PTR)
-                n = b.load(b.gep(value, [c32(0), c32(1)], source_etype=VEC_STRUCT), typ=I64)
-                emit_loop(
-                    b,
-                    fn,
-                    n,
-                    lambda i: release_value(
-                        mg, b, b.load(b.gep(data, [i], source_etype=ety), typ=ety), t.elem
-                    ),
-                )
+            _release_elements(mg, b, fn, value, VEC_STRUCT, 3, t.elem)
             b.call(mg.runtime("aura_vec_free"), [value])
         elif isinstance(t, Adt):
             _release_payload(mg, b, fn, value, t)
             b.call(mg.runtime("aura_free"), [value])
         else:
             assert isinstance(t, MapType)
-            if mg.layout.has_shared(t.value):
-                vty = mg.layout.llvm(t.value)
-                data = b.load(b.gep(value, [c32(0), c32(6)], source_etype=MAP_STRUCT), typ=PTR)
-                n = b.load(b.gep(value, [c32(0), c32(1)], source_etype=MAP_STRUCT), typ=I64)
-                emit_loop(
-                    b,
-                    fn,
-                    n,
-                    lambda i: release_value(
-                        mg, b, b.load(b.gep(data, [i], source_etype=vty), typ=vty), t.value
-                    ),
-                )
+            _release_elements(mg, b, fn, value, MAP_STRUCT, 6, t.value)
             b.call(mg.runtime("aura_map_free"), [value])
         b.ret_void()
 
     return mg.helper("release", t, make, ir.FunctionType(VOID, [mg.layout.llvm(t)]))
+
+
+def _release_elements(
+    mg: ModuleGen,
+    b: ir.IRBuilder,
+    fn: ir.Function,
+    value: ir.Value,
+    struct: ir.Type,
+    data_field: int,
+    elem: Type,
+) -> None:
+    """Release each of the ``len`` (field 1) elements of the array in ``data_field``
+    of a vector or map's header (nothing when the element type holds no shared value)."""
+    if not mg.layout.has_shared(elem):
+        return
+    ety = mg.layout.llvm(elem)
+    data = b.load(b.gep(value, [c32(0), c32(data_field)], source_etype=struct), typ=PTR)
+    n = b.load(b.gep(value, [c32(0), c32(1)], source_etype=struct), typ=I64)
+    emit_loop(
+        b,
+        fn,
+        n,
+        lambda i: release_value(mg, b, b.load(b.gep(data, [i], source_etype=ety), typ=ety), elem),
+    )
 
 
 def _release_payload(
