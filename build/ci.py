@@ -5,6 +5,7 @@
     python3 build/ci.py --fast         # skip ruff and mypy, run the tests only
     python3 build/ci.py --setup-only   # only create or refresh .venv
     python3 build/ci.py -- -k wheels   # arguments after -- go to pytest
+    python3 build/ci.py --load 2 --repeat 2   # the suite twice, with 2 CPU burners running
 
 Needs nothing but Python 3.11+ and network access to the package index: the
 environment is a plain ``python -m venv`` in ``.venv`` with every package under
@@ -23,11 +24,17 @@ Steps, in order: ``ruff check``, ``ruff format --check``, ``mypy`` (strict, as
 configured in the root ``pyproject.toml``), ``pytest``.  Every step runs even when
 an earlier one fails; the exit status is 1 if any failed.  The last line printed is
 pytest's own closing line.
+
+``--load N`` keeps N CPU-bound processes running beside the steps and
+``--repeat K`` runs pytest K times in a row: the suite must pass on a busy
+machine, twice, which is how it is judged (a test that depends on speed, load
+or the order tests run in shows up here first).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import re
@@ -36,7 +43,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,20 +86,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         # loadgroup keeps tests marked xdist_group on one worker (where pytest-xdist
         # supports it); everything else is spread like --dist load.
         workers = ["-n", str(WORKERS), "--dist", "loadgroup"]
-    steps.append(Step("pytest", [str(python), "-m", "pytest", *workers, *pytest_args], True))
+    for run in range(args.repeat):
+        name = "pytest" if args.repeat == 1 else f"pytest #{run + 1}"
+        steps.append(Step(name, [str(python), "-m", "pytest", *workers, *pytest_args], True))
 
     env = _tool_env(python)
     results: list[tuple[Step, int, float]] = []
     closing = ""
-    for step in steps:
-        print(f"\n==> {step.name}: {' '.join(_short(a) for a in step.argv[1:])}", flush=True)
-        started = time.monotonic()
-        code, output = _run(step.argv, env, capture=step.capture)
-        results.append((step, code, time.monotonic() - started))
-        if step.capture:
-            closing = _closing_line(output)
-        if code != 0:
-            print(f"--> {step.name} failed (exit status {code})", flush=True)
+    with cpu_load(args.load):
+        for step in steps:
+            print(f"\n==> {step.name}: {' '.join(_short(a) for a in step.argv[1:])}", flush=True)
+            started = time.monotonic()
+            code, output = _run(step.argv, env, capture=step.capture)
+            results.append((step, code, time.monotonic() - started))
+            if step.capture:
+                closing = _closing_line(output)
+            if code != 0:
+                print(f"--> {step.name} failed (exit status {code})", flush=True)
 
     print("\nsummary:")
     for step, code, seconds in results:
@@ -102,6 +112,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"failed: {', '.join(failed)}")
     print(closing or "pytest printed no closing line", flush=True)
     return 1 if failed else 0
+
+
+@contextlib.contextmanager
+def cpu_load(processes: int) -> Iterator[None]:
+    """Keep ``processes`` busy-looping children running for the duration of the block."""
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)
+    ]
+    if burners:
+        _say(f"keeping {processes} CPU-bound process(es) running beside the steps")
+    try:
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,8 @@ class _Args(argparse.Namespace):
     serial: bool
     no_system: bool
     no_venv: bool
+    load: int
+    repeat: int
 
 
 def _parse_args(argv: Sequence[str] | None) -> tuple[_Args, list[str]]:
@@ -143,7 +171,19 @@ def _parse_args(argv: Sequence[str] | None) -> tuple[_Args, list[str]]:
         default=bool(os.environ.get("HATCH_ENV_ACTIVE")),
         help="use the running interpreter's environment (the default under hatch)",
     )
+    parser.add_argument(
+        "--load",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep N CPU-bound processes running beside the steps (a busy machine)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, metavar="K", help="run pytest K times in a row"
+    )
     args, unknown = parser.parse_known_args(raw, namespace=_Args())
+    if args.load < 0 or args.repeat < 1:
+        parser.error("--load must be at least 0 and --repeat at least 1")
     return args, unknown + passthrough
 
 

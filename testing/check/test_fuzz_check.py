@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aura_core.check import check_modules
@@ -48,7 +48,7 @@ PIECES = [
 ]
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250)
 @given(st.data())
 def test_mutated_programs_check_without_crashing(data: st.DataObject) -> None:
     text = data.draw(st.sampled_from(PROGRAMS))

@@ -155,7 +155,7 @@ def test_a_diagnostic_keeps_naming_the_current_files() -> None:
     assert b1[declared.span.start :].startswith("pub cell make(")
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     st.lists(
         st.tuples(st.booleans(), st.integers(0, 10_000), st.sampled_from(["\n", "\n# x\n", " "])),

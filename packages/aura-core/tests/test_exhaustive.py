@@ -336,7 +336,7 @@ def matches_of(draw: st.DrawFn) -> tuple[Type, list[tuple[tir.Pattern, bool]]]:
     return t, arms
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(matches_of())
 def test_against_enumeration_of_all_values(
     case: tuple[Type, list[tuple[tir.Pattern, bool]]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aura_core.source import SourceFile
@@ -19,7 +19,7 @@ ALPHABET = st.sampled_from(
     [*"abcxyz_019 \t\n\r#\"\\{}()[]<>=!+-*/%&|^~.,:;?'$", "val ", "cell ", "    "]
 )
 
-fuzz = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+fuzz = settings(max_examples=300)
 
 
 def parses_without_crashing(text: str) -> None:

@@ -52,7 +52,7 @@ def test_editing_one_cell_reuses_the_others() -> None:
     assert len(reused) >= 1  # declarations before the edit are reused as they were
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.data())
 def test_any_edit_gives_the_fresh_result(data: st.DataObject) -> None:
     old = parse_module(SourceFile("t.aura", BASE))

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aura_pkg.resolver import HEADLINE, Resolution, ResolutionError, resolve
@@ -425,7 +425,7 @@ def _valid(
     return True
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400)
 @given(cases())
 def test_solutions_are_valid_and_failures_are_real(case: Case) -> None:
     source = Registry(case.spec, case.yanked)

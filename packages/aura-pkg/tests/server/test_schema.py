@@ -58,7 +58,6 @@ def test_every_operation_follows_the_document(server: Running, admin_token: str)
         @given(case=operation.as_strategy())
         @settings(
             max_examples=6,
-            deadline=None,
             derandomize=True,
             suppress_health_check=list(HealthCheck),
             database=None,
