@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 import click
 
@@ -12,15 +13,16 @@ __all__ = ["lsp", "main"]
 
 
 def main() -> None:
-    """Serve until the editor says ``exit`` or closes the connection."""
+    """Serve until the editor says ``exit`` or closes the connection; exits with LSP's status."""
     # Imported here: `aura --help` lists this command without loading the server.
     from aura_lsp.handlers import create_server
+    from aura_lsp.transport import serve
 
     # Every analysis allocates many small, short-lived tree nodes while the
     # trees of unchanged declarations live on; the collector's default first
     # threshold makes it walk those survivors every few milliseconds.
     gc.set_threshold(100_000, 50, 100)
-    create_server().start_io()
+    sys.exit(serve(create_server(), sys.stdin.buffer, sys.stdout.buffer))
 
 
 @click.command("lsp")

@@ -386,9 +386,13 @@ class AuraServer(LanguageServer):
 
 class _Protocol(LanguageServerProtocol):
     """Answers a request whose parameters do not have the protocol's shape with an
-    error reply (pygls would drop it unanswered), and logs it."""
+    error reply (pygls would drop it unanswered), and logs it.  A message without
+    ``params`` is one with ``null`` parameters (JSON-RPC 2.0 lets a client omit them;
+    pygls cannot build such a message)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
+        if "jsonrpc" in data and "method" in data and "params" not in data:
+            data = {**data, "params": None}
         try:
             return super().structure_message(data)
         except JsonRpcInvalidParams:
