@@ -40,8 +40,9 @@ from aura_pkg.cache import Cache
 from aura_pkg.installer import install, lock_from_resolution
 from aura_pkg.lockfile import Lockfile, read_lockfile, write_lockfile
 from aura_pkg.manifest import load_manifest
-from aura_pkg.registry_file import FileRegistry, init_file_registry
-from aura_pkg.registry_index import IndexSource
+from aura_pkg.registry import Credentials
+from aura_pkg.registry.file import FileRegistry, init_file_registry
+from aura_pkg.registry.index import IndexSource
 from aura_pkg.resolver import resolve
 from aura_pkg.signing import generate_key, sign_statement
 from aura_pkg.versions import Requirement
@@ -99,7 +100,7 @@ def build(root: Path, packages: int, seed: int) -> Setup:
     cache = Cache(root / "cache")
     registry = FileRegistry.at(root / "registry", cache)
     private, public = generate_key()
-    registry.register_key(public, "bench")
+    registry.register_key(public, Credentials(owner="bench"))
     names = [f"pkg{i:04d}" for i in range(packages)]
     for i, name in enumerate(names):
         earlier = names[:i]

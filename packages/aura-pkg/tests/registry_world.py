@@ -19,8 +19,9 @@ from aura_pkg.installer import lock_from_resolution
 from aura_pkg.lockfile import Lockfile
 from aura_pkg.manifest import load_manifest
 from aura_pkg.merkle import TreeHead, leaf_hash, root_hash
-from aura_pkg.registry_file import FileRegistry, init_file_registry
-from aura_pkg.registry_index import IndexSource, VersionEntry
+from aura_pkg.registry import Credentials
+from aura_pkg.registry.file import FileRegistry, init_file_registry
+from aura_pkg.registry.index import IndexSource, VersionEntry
 from aura_pkg.resolver import resolve
 from aura_pkg.signing import (
     PrivateKey,
@@ -215,7 +216,7 @@ def make_world(tmp: Path, *, owner: str = "ada") -> World:
     private, public = generate_key()
     cache = Cache(tmp / "cache")
     world = World(tmp, registry_path, cache, root_key, private)
-    world.registry().register_key(public, owner)
+    world.registry().register_key(public, Credentials(owner=owner))
     return world
 
 

@@ -19,7 +19,7 @@ from aura_core.cli import main
 HEAVY = (
     "aura_pkg.resolver",
     "aura_pkg.installer",
-    "aura_pkg.registry_http",
+    "aura_pkg.registry.http",
     "httpx",
     "rich",
     "nacl",

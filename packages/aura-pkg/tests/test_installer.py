@@ -21,8 +21,8 @@ from aura_pkg.deps_index import read_deps_index
 from aura_pkg.errors import ArchiveError, LockfileError, PackageError, ProofError, TrustError
 from aura_pkg.installer import INSTALL_STATE_FILE, install
 from aura_pkg.lockfile import LockedPackage, Lockfile, PackageId, path_source
-from aura_pkg.registry import OfflineError, RegistryError, UnknownPackageError
-from aura_pkg.registry_file import init_file_registry
+from aura_pkg.registry import Credentials, OfflineError, RegistryError, UnknownPackageError
+from aura_pkg.registry.file import init_file_registry
 from aura_pkg.signing import generate_key
 
 V = rw.version
@@ -352,7 +352,7 @@ def test_a_different_root_key_after_pinning(world: Any, installed: Any) -> None:
     project, _ = installed
     shutil.rmtree(world.registry_path)
     init_file_registry(world.registry_path)  # same place, new root key
-    world.registry().register_key(world.publisher.public_key(), "ada")
+    world.registry().register_key(world.publisher.public_key(), Credentials(owner="ada"))
     world.publish("d", "1.0.0")
     (project / "aura.toml").write_text(rw.manifest_text("app", "0.1.0", {"d": "1"}))
     error = fails(project, world.lock(project), world.registry(), TrustError, "presents root key")

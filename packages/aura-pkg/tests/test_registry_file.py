@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import registry_world as rw
 
-from aura_pkg.archive import build_archive, checksum
+from aura_pkg.archive import archive_identity, build_archive, checksum
 from aura_pkg.cache import Cache
 from aura_pkg.errors import ArchiveError, TrustError
 from aura_pkg.merkle import SignedTreeHead, leaf_hash, verify_consistency, verify_inclusion
 from aura_pkg.registry import (
+    Credentials,
     OfflineError,
     RegistryError,
     UnknownPackageError,
@@ -22,8 +23,8 @@ from aura_pkg.registry import (
     normalize_registry_url,
     open_registry,
 )
-from aura_pkg.registry_file import FileRegistry, archive_identity, init_file_registry
-from aura_pkg.registry_index import IndexSource
+from aura_pkg.registry.file import FileRegistry, init_file_registry
+from aura_pkg.registry.index import IndexSource
 from aura_pkg.signing import KeyList, canonical_json, generate_key, read_public_key, sign_statement
 
 V = rw.version
@@ -78,7 +79,7 @@ def test_root_key_can_live_outside_the_registry(tmp_path: Path) -> None:
         file_registry_url(tmp_path / "reg"), cache=Cache(tmp_path / "c"), root_key_file=key_file
     )
     assert isinstance(registry, FileRegistry)
-    registry.register_key(generate_key()[1], "ada")
+    registry.register_key(generate_key()[1], Credentials(owner="ada"))
 
 
 # -- publishing ------------------------------------------------------------------------
@@ -133,10 +134,10 @@ def test_publish_refuses_a_corrupted_archive(world: Any) -> None:
 def test_key_registration_and_revocation_use_log_sizes(world: Any) -> None:
     world.publish("a", "1.0.0")
     _, second = generate_key()
-    entry = world.registry().register_key(second, "bob")
+    entry = world.registry().register_key(second, Credentials(owner="bob"))
     assert entry.valid_from == 1
     with pytest.raises(TrustError, match="already registered"):
-        world.registry().register_key(second, "bob")
+        world.registry().register_key(second, Credentials(owner="bob"))
     revoked = world.registry().revoke_key(second.key_id)
     assert revoked.revoked_at == 1
     keys = KeyList.from_document(world.registry().key_list(), world.root_key)

@@ -18,7 +18,6 @@ import httpx
 import pytest
 import registry_world as rw
 
-from aura_pkg import registry_http
 from aura_pkg.cache import Cache
 from aura_pkg.installer import install
 from aura_pkg.registry import (
@@ -28,8 +27,9 @@ from aura_pkg.registry import (
     UnknownPackageError,
     open_registry,
 )
-from aura_pkg.registry_file import FileRegistry
-from aura_pkg.registry_http import HttpRegistry, RetryPolicy
+from aura_pkg.registry import http as registry_http
+from aura_pkg.registry.file import FileRegistry
+from aura_pkg.registry.http import HttpRegistry, RetryPolicy
 
 URL = "https://registry.test"
 

@@ -10,8 +10,14 @@ import httpx
 import pytest
 
 from aura_pkg.cache import Cache
-from aura_pkg.registry import OfflineError, RegistryError, UnknownPackageError
-from aura_pkg.registry_http import HttpRegistry, RegistryRefused, RetryPolicy
+from aura_pkg.registry import (
+    Credentials,
+    KeyExistsError,
+    OfflineError,
+    RegistryError,
+    UnknownPackageError,
+)
+from aura_pkg.registry.http import HttpRegistry, RegistryRefused, RetryPolicy
 from aura_pkg.signing import generate_key
 
 URL = "https://registry.test"
@@ -42,8 +48,8 @@ def test_register_key_posts_the_public_key_and_replaced_key(tmp_path: Path) -> N
 
     registry = client(tmp_path, handler)
     with pytest.raises(RegistryError, match="needs an API token"):
-        registry.register_key(public)
-    entry = registry.register_key(public, replaces="a" * 64, token="t0k")
+        registry.register_key(public, Credentials())
+    entry = registry.register_key(public, Credentials(token="t0k"), replaces="a" * 64)
     assert (entry.key_id, entry.owner, entry.valid_from, entry.revoked_at) == (
         public.key_id,
         "ada",
@@ -54,7 +60,7 @@ def test_register_key_posts_the_public_key_and_replaced_key(tmp_path: Path) -> N
     assert (request.method, request.url.path) == ("POST", "/api/v1/keys")
     assert request.headers["authorization"] == "Bearer t0k"
     assert json.loads(request.content) == {"public_key": public.b64(), "replaces": "a" * 64}
-    registry.register_key(public, token="t0k")
+    registry.register_key(public, Credentials(token="t0k"))
     assert "replaces" not in json.loads(seen[-1].content)
 
 
@@ -64,13 +70,21 @@ def test_a_refusal_carries_the_servers_code_and_is_not_retried(tmp_path: Path) -
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return refuse(409, "key_exists", "key 1234… is registered already")
+        return refuse(403, "not_owner", "key 1234… belongs to another user")
 
     with pytest.raises(RegistryRefused) as info:
-        client(tmp_path, handler).register_key(public, token="t")
-    assert (info.value.status, info.value.reason, info.value.code) == (409, "key_exists", "E0911")
-    assert "HTTP 409 Conflict (key_exists): key 1234… is registered already" in str(info.value)
+        client(tmp_path, handler).register_key(public, Credentials(token="t"))
+    assert (info.value.status, info.value.reason, info.value.code) == (403, "not_owner", "E0911")
+    assert "HTTP 403 Forbidden (not_owner): key 1234… belongs to another user" in str(info.value)
     assert len(seen) == 1
+
+
+def test_a_key_registered_already_is_the_interfaces_key_exists_error(tmp_path: Path) -> None:
+    _, public = generate_key()
+    registry = client(tmp_path, lambda _: refuse(409, "key_exists", "key 1234… is registered"))
+    with pytest.raises(KeyExistsError, match="is registered") as info:
+        registry.register_key(public, Credentials(token="t"))
+    assert info.value.code == "E0911"
 
 
 def test_a_malformed_key_answer_is_an_error(tmp_path: Path) -> None:
@@ -78,7 +92,7 @@ def test_a_malformed_key_answer_is_an_error(tmp_path: Path) -> None:
     bad = {"key_id": "x", "owner": 3, "public_key": public.b64(), "valid_from": 0}
     registry = client(tmp_path, lambda _: httpx.Response(201, json=bad))
     with pytest.raises(RegistryError, match="malformed answer"):
-        registry.register_key(public, token="t")
+        registry.register_key(public, Credentials(token="t"))
 
 
 def test_revoke_key_deletes_it_and_returns_the_revoked_entry(tmp_path: Path) -> None:
@@ -90,7 +104,7 @@ def test_revoke_key_deletes_it_and_returns_the_revoked_entry(tmp_path: Path) -> 
         doc = {"key_id": public.key_id, "owner": "ada", "public_key": public.b64()}
         return httpx.Response(200, json={**doc, "valid_from": 0, "revoked_at": 3})
 
-    entry = client(tmp_path, handler).revoke_key(public.key_id, token="t")
+    entry = client(tmp_path, handler).revoke_key(public.key_id, Credentials(token="t"))
     assert entry.revoked_at == 3
     assert (seen[0].method, seen[0].url.path) == ("DELETE", f"/api/v1/keys/{public.key_id}")
 
@@ -108,7 +122,7 @@ def test_owners_are_read_and_replaced_as_a_set(tmp_path: Path) -> None:
 
     registry = client(tmp_path, handler)
     assert registry.owners("json") == ("ada",)
-    assert registry.set_owners("json", ("ada", "bob"), token="t") == ("ada", "bob")
+    assert registry.set_owners("json", ("ada", "bob"), Credentials(token="t")) == ("ada", "bob")
     put = seen[-1]
     assert (put.method, put.url.path) == ("PUT", "/api/v1/packages/json/owners")
     assert json.loads(put.content) == {"owners": ["ada", "bob"]}
@@ -127,5 +141,5 @@ def test_owner_requests_need_the_network_and_a_well_formed_answer(tmp_path: Path
 def test_a_refused_owner_change_names_the_package(tmp_path: Path) -> None:
     registry = client(tmp_path, lambda _: refuse(403, "not_owner", "bob is not an owner of json"))
     with pytest.raises(RegistryRefused, match=r"\(not_owner\): bob is not an owner") as info:
-        registry.set_owners("json", ("bob",), token="t")
+        registry.set_owners("json", ("bob",), Credentials(token="t"))
     assert info.value.package == "json"

@@ -32,13 +32,14 @@ from pathlib import Path
 from aura_pkg._toml import atomic_write
 from aura_pkg.errors import ArchiveError, ManifestError, TrustError
 from aura_pkg.manifest import MANIFEST_FILE, Manifest, load_manifest, parse_manifest
-from aura_pkg.versions import Version
+from aura_pkg.versions import Version, VersionError
 
 __all__ = [
     "DEFAULT_LIMITS",
     "Archive",
     "Limits",
     "archive_filename",
+    "archive_identity",
     "build_archive",
     "checksum",
     "extract_archive",
@@ -427,3 +428,26 @@ def extract_archive(
         )
         raise ArchiveError(f"cannot extract to {target}: {reason}", package=package) from None
     return target
+
+
+def archive_identity(data: bytes) -> tuple[str, Version]:
+    """The name and version an archive says it holds, from its top directory ``NAME-VERSION/``.
+
+    Names have no dots and versions start ``MAJOR.``, so the version begins
+    after the last ``-`` before the first ``.``.
+    """
+    try:
+        header = zlib.decompressobj(wbits=31).decompress(data, 512)
+    except zlib.error as exc:
+        raise ArchiveError(f"corrupted archive (gzip: {exc})") from None
+    top = header[:100].split(b"\0")[0].decode("utf-8", "replace").split("/")[0]
+    dot = top.find(".")
+    dash = top.rfind("-", 0, dot) if dot > 0 else -1
+    try:
+        if dash <= 0:
+            raise VersionError(top, "no version")
+        return top[:dash], Version.parse(top[dash + 1 :])
+    except VersionError:
+        raise ArchiveError(
+            f"not a package archive: its top entry {top!r} is not NAME-VERSION"
+        ) from None

@@ -49,6 +49,8 @@ CODE_PROOF = "E0907"
 CODE_DEPS_INDEX = "E0908"
 #: a file could not be read or written
 CODE_IO = "E0909"
+#: A registry refused a request (its answer, or what a kind of registry cannot do).
+CODE_REFUSED = "E0911"
 #: an unknown manifest key (warning)
 CODE_UNKNOWN_KEY = "W0901"
 

@@ -41,7 +41,7 @@ from aura_pkg.errors import CODE_IO, LockfileError, PackageError
 from aura_pkg.lockfile import LockedPackage, Lockfile, PackageId, path_source, registry_source
 from aura_pkg.manifest import MANIFEST_FILE, Dependency, Manifest, import_name, load_manifest
 from aura_pkg.registry import Registry, RegistryError, UnknownPackageError, normalize_registry_url
-from aura_pkg.registry_index import PackageIndex, VersionEntry
+from aura_pkg.registry.index import PackageIndex, VersionEntry
 from aura_pkg.signing import PublicKey
 from aura_pkg.verify import VerifiedArchive, check_entry, establish_trust, verify_archive
 from aura_pkg.versions import Requirement

@@ -11,7 +11,7 @@ lock file:
   one version.  Their dev-dependencies are not followed: only the project's own
   dev-dependencies are ever installed.
 * **Registry dependencies** come from one registry through
-  :class:`~aura_pkg.registry_index.IndexSource`.
+  :class:`~aura_pkg.registry.index.IndexSource`.
 * The project's ``[dependencies]`` and ``[dev-dependencies]`` are resolved
   together, so the lock file covers both and ``install`` never has to resolve.
 
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 from aura_pkg.errors import LockfileError, ManifestError
 from aura_pkg.lockfile import LOCKFILE_NAME, LockedPackage, Lockfile
 from aura_pkg.manifest import MANIFEST_FILE, Dependency, Manifest, import_name, load_manifest
-from aura_pkg.registry_index import IndexSource, RegistryError
+from aura_pkg.registry.index import IndexSource, RegistryError
 from aura_pkg.versions import Requirement, Version
 
 if TYPE_CHECKING:

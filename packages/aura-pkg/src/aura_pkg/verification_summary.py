@@ -27,7 +27,7 @@ from pathlib import Path
 from aura_core.proofs import ModuleProofs, proofs_path, read_proofs, source_hash
 from aura_pkg.archive import package_files
 from aura_pkg.manifest import Manifest, import_name
-from aura_pkg.registry_index import Verification
+from aura_pkg.registry.index import Verification
 
 __all__ = ["STATUSES", "PackageVerification", "declared_cells", "package_verification"]
 

@@ -32,7 +32,7 @@ from aura_pkg.lockfile import LockedPackage
 from aura_pkg.merkle import SignedTreeHead, TreeHead, leaf_hash, verify_consistency
 from aura_pkg.merkle import verify_inclusion as merkle_verify_inclusion
 from aura_pkg.registry import OfflineError, Registry
-from aura_pkg.registry_index import VersionEntry
+from aura_pkg.registry.index import VersionEntry
 from aura_pkg.signing import KeyList, PublicKey, canonical_json, verify_statement
 
 __all__ = [

@@ -118,7 +118,7 @@ def test_the_client_and_the_command_group_do_not_import_the_server_stack() -> No
     import sys
 
     code = (
-        "import sys, aura_pkg, aura_pkg.cli, aura_pkg.registry_http, aura_pkg.installer, "
+        "import sys, aura_pkg, aura_pkg.cli, aura_pkg.registry.http, aura_pkg.installer, "
         "aura_pkg.server, aura_pkg.server.cli; "
         "print(sorted(m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'alembic') "
         "if m in sys.modules))"

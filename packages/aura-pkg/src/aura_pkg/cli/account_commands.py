@@ -41,13 +41,12 @@ def _register(url: str, owner: str, key_file: Path, token: str | None) -> None:
     registry registers the key for the user of the API token.
     """
     from aura_pkg.config import open_config
-    from aura_pkg.registry_file import FileRegistry
-    from aura_pkg.registry_http import HttpRegistry, RegistryRefused
+    from aura_pkg.registry import Credentials, KeyExistsError
     from aura_pkg.signing import read_public_key
 
     public = read_public_key(key_file)
     with open_project_registry(url) as client:
-        if isinstance(client, HttpRegistry):
+        if client.has_accounts:
             token = token or open_config().token(client.url)
             if not token:
                 fail(
@@ -55,23 +54,13 @@ def _register(url: str, owner: str, key_file: Path, token: str | None) -> None:
                     help=f"run `aura pkg login --registry {client.url}`, then `aura pkg keygen "
                     f"--registry {client.url}` again to register this key",
                 )
-            try:
-                entry = client.register_key(public, token=token)
-            except RegistryRefused as exc:
-                if exc.reason != "key_exists":
-                    raise
-                status(f"Key {public.key_id[:16]}… is already registered with {client.url}")
-                return
-            owner = entry.owner
-        else:
-            assert isinstance(client, FileRegistry)  # the only other kind of registry
-            keys = client.key_list().get("keys", [])
-            if any(isinstance(k, dict) and k.get("key_id") == public.key_id for k in keys):
-                status(f"Key {public.key_id[:16]}… is already registered with {client.url}")
-                return
-            entry = client.register_key(public, owner)
+        try:
+            entry = client.register_key(public, Credentials(token=token, owner=owner))
+        except KeyExistsError:
+            status(f"Key {public.key_id[:16]}… is already registered with {client.url}")
+            return
     status(
-        f"Registered key {public.key_id[:16]}… with {client.url} for {owner} "
+        f"Registered key {public.key_id[:16]}… with {client.url} for {entry.owner} "
         f"(valid from log size {entry.valid_from})"
     )
 

@@ -30,7 +30,7 @@ from aura_pkg.cli._common import (
 
 if TYPE_CHECKING:
     from aura_pkg.config import Config
-    from aura_pkg.registry_index import Verification
+    from aura_pkg.registry.index import Verification
 
 __all__ = ["init_registry", "publish", "registry_url", "search", "yank"]
 
@@ -203,7 +203,7 @@ def init_registry(path: Path) -> None:
     not for serving.  Use it with --registry file:///ABSOLUTE/PATH.
     """
     from aura_pkg.registry import file_registry_url
-    from aura_pkg.registry_file import init_file_registry
+    from aura_pkg.registry.file import init_file_registry
 
     root_key = init_file_registry(path)
     url = file_registry_url(path)

@@ -23,14 +23,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from aura_pkg.cli._common import fail, open_project_registry, registry_option, reported, status
-from aura_pkg.cli.account_commands import default_owner
 from aura_pkg.cli.registry_commands import registry_url
 
 if TYPE_CHECKING:
     from aura_pkg.config import Config
-    from aura_pkg.registry_file import FileRegistry
-    from aura_pkg.registry_http import HttpRegistry
-    from aura_pkg.signing import KeyEntry, PublicKey
+    from aura_pkg.registry import Credentials, Registry
 
 __all__ = ["key", "owner"]
 
@@ -49,14 +46,21 @@ def token_option(fn: F) -> F:
     )(fn)
 
 
-def _token(config: Config, client: HttpRegistry, token: str | None) -> str:
+def _credentials(
+    config: Config, client: Registry, token: str | None, owner: str | None = None
+) -> Credentials:
+    """What a change needs: an API token where the registry has accounts."""
+    from aura_pkg.registry import Credentials
+
+    if not client.has_accounts:
+        return Credentials(owner=owner)
     found = token or config.token(client.url)
     if not found:
         fail(
             f"registry {client.url} needs an API token for this",
             help=f"run `aura pkg login --registry {client.url}` first",
         )
-    return found
+    return Credentials(token=found, owner=owner)
 
 
 # -- keys ------------------------------------------------------------------------------------
@@ -65,24 +69,6 @@ def _token(config: Config, client: HttpRegistry, token: str | None) -> str:
 @click.group("key")
 def key() -> None:
     """Rotate or revoke your publisher keys in a registry's key list."""
-
-
-def _file_rotate(
-    client: FileRegistry, old: PublicKey, new: PublicKey, owner: str | None
-) -> KeyEntry:
-    """Rotation on a file registry: register ``new`` for the old key's owner, revoke ``old``."""
-    listed = client.key_list().get("keys", [])
-    known = [k for k in listed if isinstance(k, dict) and k.get("key_id") == old.key_id]
-    if not known:
-        fail(
-            f"key {old.key_id[:16]}… is not in the key list of registry {client.url}",
-            help=f"register it with `aura pkg keygen --registry {client.url}` instead",
-        )
-    recorded = known[0].get("owner")
-    name = owner or (recorded if isinstance(recorded, str) else default_owner())
-    entry = client.register_key(new, name)
-    client.revoke_key(old.key_id)
-    return entry
 
 
 @key.command("rotate")
@@ -104,8 +90,6 @@ def rotate(owner: str | None, token: str | None, registry: str | None) -> None:
     the new key id.
     """
     from aura_pkg.config import open_config
-    from aura_pkg.registry_file import FileRegistry
-    from aura_pkg.registry_http import HttpRegistry
     from aura_pkg.signing import (
         generate_key,
         read_private_key,
@@ -127,13 +111,8 @@ def rotate(owner: str | None, token: str | None, registry: str | None) -> None:
     write_private_key(pending, new_private)
     try:
         with open_project_registry(url) as client:
-            if isinstance(client, HttpRegistry):
-                entry = client.register_key(
-                    new, replaces=old.key_id, token=_token(config, client, token)
-                )
-            else:
-                assert isinstance(client, FileRegistry)  # the only other kind of registry
-                entry = _file_rotate(client, old, new, owner)
+            credentials = _credentials(config, client, token, owner)
+            entry = client.register_key(new, credentials, replaces=old.key_id)
         os.replace(pending, private_file)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -158,8 +137,6 @@ def revoke(key_id: str, token: str | None, registry: str | None) -> None:
     it for a key that is lost or leaked (`key rotate` for a planned change).
     """
     from aura_pkg.config import open_config
-    from aura_pkg.registry_file import FileRegistry
-    from aura_pkg.registry_http import HttpRegistry
     from aura_pkg.signing import read_private_key
 
     if not _KEY_ID.fullmatch(key_id):
@@ -167,11 +144,7 @@ def revoke(key_id: str, token: str | None, registry: str | None) -> None:
     config = open_config()
     url = registry_url(registry, config)
     with open_project_registry(url) as client:
-        if isinstance(client, HttpRegistry):
-            entry = client.revoke_key(key_id, token=_token(config, client, token))
-        else:
-            assert isinstance(client, FileRegistry)
-            entry = client.revoke_key(key_id)
+        entry = client.revoke_key(key_id, _credentials(config, client, token))
     status(f"Revoked key {key_id[:16]}… of {entry.owner} from log size {entry.revoked_at}")
     mine = config.signing_key_file
     if mine.exists() and read_private_key(mine).public_key().key_id == key_id:
@@ -189,20 +162,6 @@ def owner() -> None:
     """List and change the owners of a package (who may publish and yank it)."""
 
 
-def _http(url: str) -> HttpRegistry:
-    from aura_pkg.registry_http import HttpRegistry
-
-    client = open_project_registry(url)
-    if not isinstance(client, HttpRegistry):
-        client.close()
-        fail(
-            f"registry {client.url} is a file registry, which has no accounts or owners: "
-            "whoever can write its directory publishes and yanks",
-            help="owners belong to HTTP registries (`aura registry serve`)",
-        )
-    return client
-
-
 def _user(user: str) -> str:
     if not _USER.fullmatch(user):
         raise click.BadParameter("a user name is letters, digits, `_`, `.` and `-`")
@@ -214,8 +173,7 @@ def _change(name: str, user: str, add: bool, token: str | None, registry: str | 
     from aura_pkg.config import open_config
 
     config = open_config()
-    client = _http(registry_url(registry, config))
-    with client:
+    with open_project_registry(registry_url(registry, config)) as client:
         current = client.owners(name)
         if (user in current) == add:
             being = "already" if add else "not"
@@ -227,7 +185,7 @@ def _change(name: str, user: str, add: bool, token: str | None, registry: str | 
                 help=f"add another owner first: `aura pkg owner add {name} USER`",
             )
         wanted = (*current, user) if add else tuple(o for o in current if o != user)
-        owners = client.set_owners(name, wanted, token=_token(config, client, token))
+        owners = client.set_owners(name, wanted, _credentials(config, client, token))
     status(f"{'Added' if add else 'Removed'} {user} {'to' if add else 'from'} {name}'s owners")
     status(f"Owners of {name}: {', '.join(owners)}")
 
@@ -262,8 +220,7 @@ def owner_list(name: str, registry: str | None) -> None:
     """Print the owners of package NAME, one a line."""
     from aura_pkg.config import open_config
 
-    client = _http(registry_url(registry, open_config()))
-    with client:
+    with open_project_registry(registry_url(registry, open_config())) as client:
         owners = client.owners(name)
     for user in owners:
         click.echo(user)

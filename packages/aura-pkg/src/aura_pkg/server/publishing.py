@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 # The archive module's entry reader is the client's safe-extraction check itself;
 # reusing it (within this distribution) keeps the registry and installs in step.
-from aura_pkg.archive import Limits, _members, checksum
+from aura_pkg.archive import Limits, _members, archive_identity, checksum
 from aura_pkg.errors import ArchiveError, ManifestError, TrustError
 from aura_pkg.manifest import (
     MANIFEST_FILE,
@@ -32,8 +32,7 @@ from aura_pkg.manifest import (
     import_name,
     parse_manifest,
 )
-from aura_pkg.registry_file import archive_identity
-from aura_pkg.registry_index import (
+from aura_pkg.registry.index import (
     RegistryError,
     Verification,
     VersionEntry,

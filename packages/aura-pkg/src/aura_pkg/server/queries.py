@@ -1,6 +1,6 @@
 """The read side: index documents, search, package pages and dependency graphs.
 
-Index entries are built with the client's :class:`~aura_pkg.registry_index.VersionEntry`,
+Index entries are built with the client's :class:`~aura_pkg.registry.index.VersionEntry`,
 so the registry serves exactly the format the client parses.  Versions are
 ordered by SemVer precedence in Python (text order in SQL would put 10.0.0
 before 9.0.0).  Search ranks as a file registry does: the exact name, then
@@ -19,7 +19,7 @@ from sqlalchemy import Connection, case, func, select, update
 from sqlalchemy.orm import Session
 
 from aura_pkg.manifest import check_package_name
-from aura_pkg.registry_index import PackageIndex, Verification, VersionEntry
+from aura_pkg.registry.index import PackageIndex, Verification, VersionEntry
 from aura_pkg.resolver import ResolutionError, resolve
 from aura_pkg.server.documents import RevisionCache
 from aura_pkg.server.errors import ApiError

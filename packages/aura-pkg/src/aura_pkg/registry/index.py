@@ -24,7 +24,7 @@ from aura_pkg.signing import statement
 from aura_pkg.versions import Requirement, RequirementError, Version, VersionError
 
 if TYPE_CHECKING:
-    from aura_pkg.registry import Registry
+    from aura_pkg.registry.base import Registry
 
 __all__ = [
     "IndexSource",

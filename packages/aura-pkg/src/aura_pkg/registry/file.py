@@ -24,21 +24,22 @@ from __future__ import annotations
 
 import json
 import threading
-import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aura_pkg._files import exclusive_lock, write_atomic
-from aura_pkg.archive import archive_filename, checksum, read_archive_manifest
+from aura_pkg.archive import archive_filename, archive_identity, checksum, read_archive_manifest
 from aura_pkg.cache import Cache
 from aura_pkg.errors import ArchiveError, TrustError
 from aura_pkg.manifest import Manifest
 from aura_pkg.merkle import TreeHead, consistency_proof, inclusion_proof, leaf_hash, root_hash
-from aura_pkg.registry import (
+from aura_pkg.registry.base import (
+    Credentials,
     Document,
     Fetched,
+    KeyExistsError,
     OfflineError,
     Registry,
     RegistryError,
@@ -46,7 +47,7 @@ from aura_pkg.registry import (
     file_registry_path,
     file_registry_url,
 )
-from aura_pkg.registry_index import PackageIndex, VersionEntry, parse_index, parse_verification
+from aura_pkg.registry.index import PackageIndex, VersionEntry, parse_index, parse_verification
 from aura_pkg.signing import (
     KeyEntry,
     KeyList,
@@ -60,36 +61,13 @@ from aura_pkg.signing import (
     write_private_key,
     write_public_key,
 )
-from aura_pkg.versions import Version, VersionError
+from aura_pkg.versions import Version
 
-__all__ = ["ROOT_KEY_FILE", "FileRegistry", "archive_identity", "init_file_registry"]
+__all__ = ["ROOT_KEY_FILE", "FileRegistry", "init_file_registry"]
 
 ROOT_KEY_FILE = ".root-key"
 _FORMAT = {"format": "aura-file-registry", "version": 1}
 _PER_PAGE = 20
-
-
-def archive_identity(data: bytes) -> tuple[str, Version]:
-    """The name and version an archive says it holds, from its top directory ``NAME-VERSION/``.
-
-    Names have no dots and versions start ``MAJOR.``, so the version begins
-    after the last ``-`` before the first ``.``.
-    """
-    try:
-        header = zlib.decompressobj(wbits=31).decompress(data, 512)
-    except zlib.error as exc:
-        raise ArchiveError(f"corrupted archive (gzip: {exc})") from None
-    top = header[:100].split(b"\0")[0].decode("utf-8", "replace").split("/")[0]
-    dot = top.find(".")
-    dash = top.rfind("-", 0, dot) if dot > 0 else -1
-    try:
-        if dash <= 0:
-            raise VersionError(top, "no version")
-        return top[:dash], Version.parse(top[dash + 1 :])
-    except VersionError:
-        raise ArchiveError(
-            f"not a package archive: its top entry {top!r} is not NAME-VERSION"
-        ) from None
 
 
 def _now() -> str:
@@ -386,19 +364,42 @@ class FileRegistry(Registry):
         self._change_entry(name, version, removed=reason)
         (self.path / "archives" / archive_filename(name, version)).unlink(missing_ok=True)
 
-    def register_key(self, public_key: PublicKey, owner: str) -> KeyEntry:
-        """Add a publisher key, valid from the current log size, to the signed key list."""
+    def register_key(
+        self, public_key: PublicKey, credentials: Credentials, *, replaces: str | None = None
+    ) -> KeyEntry:
+        """Add a publisher key, valid from the current log size, to the signed key list.
+
+        A rotation (``replaces``) revokes the old key at the same size, in the same
+        signed key list, and the new key keeps the old one's owner unless
+        ``credentials.owner`` names another.
+        """
         with exclusive_lock(self.path / ".lock"):
             private = self._root_private()
             keys = self._keys()
+            size = len(self._log()[0])
             if keys.get(public_key.key_id) is not None:
-                raise TrustError(f"key {public_key.key_id[:16]}… is already registered")
-            entry = KeyEntry(public_key, owner, len(self._log()[0]))
+                raise KeyExistsError(f"key {public_key.key_id[:16]}… is already registered")
+            owner = credentials.owner
+            if replaces is not None:
+                old = keys.get(replaces)
+                if old is None:
+                    raise TrustError(
+                        f"key {replaces[:16]}… is not in the key list of registry {self.url}"
+                    )
+                owner = owner or old.owner
+                keys = keys.revoked(replaces, size)
+            if not owner:
+                raise TrustError("a file registry's key list records an owner for every key")
+            entry = KeyEntry(public_key, owner, size)
             _write_json(self.path / "keys.json", keys.added(entry).signed(private))
         return entry
 
-    def revoke_key(self, key_id: str) -> KeyEntry:
-        """Revoke a publisher key from the current log size on (rotation's second half)."""
+    def revoke_key(self, key_id: str, credentials: Credentials | None = None) -> KeyEntry:
+        """Revoke a publisher key from the current log size on.
+
+        A file registry has no accounts: whoever holds its root key may revoke,
+        so ``credentials`` are not needed.
+        """
         with exclusive_lock(self.path / ".lock"):
             private = self._root_private()
             keys = self._keys()

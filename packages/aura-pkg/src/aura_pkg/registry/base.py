@@ -1,8 +1,8 @@
 """Registries: where packages, their signatures and the transparency log come from.
 
 One interface, :class:`Registry`, has two transports: a directory on disk
-(``file:///path``, :mod:`aura_pkg.registry_file`) and the HTTP protocol of spec
-"Registry protocol" (``https://``, :mod:`aura_pkg.registry_http`).  Both speak in
+(``file:///path``, :mod:`aura_pkg.registry.file`) and the HTTP protocol of spec
+"Registry protocol" (``https://``, :mod:`aura_pkg.registry.http`).  Both speak in
 the protocol's JSON *documents* (:class:`Document`): an implementation only
 knows how to fetch one; everything else — caching with ETags, offline mode,
 parsing and error messages — is shared here, so the two behave alike.
@@ -21,15 +21,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from aura_pkg.archive import checksum as archive_checksum
 from aura_pkg.cache import Cache
-from aura_pkg.errors import PackageError
+from aura_pkg.errors import CODE_REFUSED, PackageError, TrustError
 from aura_pkg.manifest import check_package_name
 from aura_pkg.merkle import ConsistencyProof, InclusionProof
-from aura_pkg.registry_index import (
+from aura_pkg.registry.index import (
     OfflineError,
     PackageIndex,
     RegistryError,
@@ -37,17 +37,15 @@ from aura_pkg.registry_index import (
     VersionEntry,
     parse_index,
 )
-from aura_pkg.signing import PublicKey
+from aura_pkg.signing import KeyEntry, PublicKey
 from aura_pkg.versions import Version
 
-if TYPE_CHECKING:
-    import httpx
-
-    from aura_pkg.registry_http import RetryPolicy
-
 __all__ = [
+    "Credentials",
     "Document",
     "Fetched",
+    "KeyExistsError",
+    "NoAccountsError",
     "OfflineError",
     "Registry",
     "RegistryError",
@@ -56,7 +54,6 @@ __all__ = [
     "UnknownPackageError",
     "file_registry_url",
     "normalize_registry_url",
-    "open_registry",
 ]
 
 DocumentKind = Literal["index", "keys", "root-key", "head", "inclusion", "consistency"]
@@ -173,14 +170,41 @@ def load_json(body: bytes, registry: str, what: str, package: str | None = None)
     )
 
 
-class Registry(ABC):
-    """A registry client: the read side of the protocol, plus publishing.
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Who asks for a change to a registry's keys or owners.
 
-    Create one with :func:`open_registry`.  Subclasses implement :meth:`_fetch`
-    (one document), :meth:`_fetch_archive` and :meth:`_fetch_search`; this class
-    adds the cache (ETags, documents for ``--offline``, archives by checksum)
-    and parsing.  Methods may be called from several threads at once.
+    An HTTP registry acts for the user of an API ``token``; a file registry has
+    no accounts, and records ``owner`` as the name a new key belongs to (a
+    rotation keeps the old key's owner when it is None).
     """
+
+    token: str | None = None
+    owner: str | None = None
+
+
+class KeyExistsError(TrustError):
+    """The key is registered already (with this registry, for anyone)."""
+
+
+class NoAccountsError(PackageError):
+    """What only a registry with accounts can do (owners), asked of one without."""
+
+    default_code = CODE_REFUSED
+
+
+class Registry(ABC):
+    """A registry client: the read side of the protocol, publishing, keys and owners.
+
+    Create one with :func:`aura_pkg.registry.open_registry`.  Subclasses
+    implement :meth:`_fetch` (one document), :meth:`_fetch_archive` and
+    :meth:`_fetch_search` and the changes (publishing, keys, owners); this class
+    adds the cache (ETags, documents for ``--offline``, archives by checksum) and
+    parsing.  Methods may be called from several threads at once.
+    """
+
+    #: Whether changes act for an account (an API token) and packages have owners.
+    has_accounts: ClassVar[bool] = False
 
     def __init__(self, url: str, cache: Cache, *, offline: bool = False) -> None:
         self.url = normalize_registry_url(url)
@@ -218,6 +242,36 @@ class Registry(ABC):
         self, name: str, version: Version, *, undo: bool = False, token: str | None = None
     ) -> None:
         """Mark a version yanked (or no longer yanked)."""
+
+    @abstractmethod
+    def register_key(
+        self, public_key: PublicKey, credentials: Credentials, *, replaces: str | None = None
+    ) -> KeyEntry:
+        """Add a publisher key, valid from the log's current size.
+
+        With ``replaces`` (a key id of the same owner) that key is revoked at the
+        same size: a rotation.  :class:`KeyExistsError` if the key is registered.
+        """
+
+    @abstractmethod
+    def revoke_key(self, key_id: str, credentials: Credentials) -> KeyEntry:
+        """Revoke a publisher key from the log's current size on; the revoked entry."""
+
+    def owners(self, name: str) -> tuple[str, ...]:
+        """The owners of package ``name``: who may publish and yank it."""
+        raise self._no_accounts()
+
+    def set_owners(
+        self, name: str, owners: tuple[str, ...], credentials: Credentials
+    ) -> tuple[str, ...]:
+        """Replace the owners of package ``name`` (an owner's token); the new owners."""
+        raise self._no_accounts()
+
+    def _no_accounts(self) -> NoAccountsError:
+        return NoAccountsError(
+            f"registry {self.url} is a file registry, which has no accounts or owners: "
+            "whoever can write its directory publishes and yanks"
+        )
 
     def close(self) -> None:  # noqa: B027 - only a network transport has anything to release
         """Release connections; the registry is not used afterwards."""
@@ -373,35 +427,3 @@ class Registry(ABC):
             )
         total = doc.get("total")
         return SearchResults(tuple(out), page, total if isinstance(total, int) else len(out))
-
-
-def open_registry(
-    url: str,
-    *,
-    cache: Cache,
-    offline: bool = False,
-    http_client: httpx.Client | None = None,
-    retry: RetryPolicy | None = None,
-    root_key_file: Path | None = None,
-) -> Registry:
-    """The registry at ``url``: ``file:///PATH`` or ``https://HOST[/PREFIX]``.
-
-    ``http_client`` (an ``httpx.Client``) and ``retry`` (a
-    :class:`aura_pkg.registry_http.RetryPolicy`) configure an HTTP registry;
-    ``root_key_file`` is where a file registry keeps its private root key (by
-    default ``PATH/.root-key``).  Opening contacts nothing.
-    """
-    normalized = normalize_registry_url(url)
-    if normalized.startswith("file:"):
-        from aura_pkg.registry_file import FileRegistry
-
-        return FileRegistry(normalized, cache, offline=offline, root_key_file=root_key_file)
-    from aura_pkg.registry_http import HttpRegistry
-
-    return HttpRegistry(
-        normalized,
-        cache,
-        offline=offline,
-        client=http_client,
-        retry=retry,
-    )

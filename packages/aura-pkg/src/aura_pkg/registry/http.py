@@ -25,19 +25,21 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from aura_pkg.archive import DEFAULT_LIMITS, archive_filename
+from aura_pkg.archive import DEFAULT_LIMITS, archive_filename, archive_identity
 from aura_pkg.cache import Cache
-from aura_pkg.errors import TrustError
-from aura_pkg.registry import (
+from aura_pkg.errors import CODE_REFUSED, TrustError
+from aura_pkg.registry.base import (
+    Credentials,
     Document,
     Fetched,
+    KeyExistsError,
     OfflineError,
     Registry,
     RegistryError,
     UnknownPackageError,
     load_json,
 )
-from aura_pkg.registry_index import VersionEntry, parse_index
+from aura_pkg.registry.index import VersionEntry, parse_index
 from aura_pkg.signing import KeyEntry, PublicKey
 from aura_pkg.versions import Version
 
@@ -52,7 +54,6 @@ _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 #: The registry understood a request and refused it (an answer 4xx but 429).
-CODE_REFUSED = "E0911"
 
 
 class RegistryRefused(RegistryError):
@@ -124,6 +125,8 @@ class _Answer:
 
 class HttpRegistry(Registry):
     """A registry served over HTTP(S) at ``url`` (the protocol lives under ``/api/v1``)."""
+
+    has_accounts = True
 
     def __init__(
         self,
@@ -347,8 +350,6 @@ class HttpRegistry(Registry):
         The answer is the new index entry (``{"name", "version": {…}}``), which
         gives the version's log index.
         """
-        from aura_pkg.registry_file import archive_identity
-
         headers = self._token(token, "publishing")
         name, version = archive_identity(archive)
         data = {"signature": signature, "key_id": key_id}
@@ -402,7 +403,7 @@ class HttpRegistry(Registry):
         return KeyEntry(public, owner, valid_from, revoked_at)
 
     def register_key(
-        self, public_key: PublicKey, *, replaces: str | None = None, token: str | None = None
+        self, public_key: PublicKey, credentials: Credentials, *, replaces: str | None = None
     ) -> KeyEntry:
         """``POST /api/v1/keys``: register the token's user's key, valid from the log's size.
 
@@ -410,20 +411,25 @@ class HttpRegistry(Registry):
         key at the same log size: a rotation.
         """
         what = f"the registration of key {public_key.key_id[:16]}…"
-        headers = self._token(token, "registering a key")
+        headers = self._token(credentials.token, "registering a key")
         body: dict[str, str] = {"public_key": public_key.b64()}
         if replaces is not None:
             body["replaces"] = replaces
         answer = self._send(
             "POST", "/keys", what=what, package=None, idempotent=False, headers=headers, json=body
         )
-        self._check(answer, what, None)
+        try:
+            self._check(answer, what, None)
+        except RegistryRefused as refused:
+            if refused.reason == "key_exists":
+                raise KeyExistsError(refused.message, code=CODE_REFUSED) from None
+            raise
         return self._key_entry(answer.body, what)
 
-    def revoke_key(self, key_id: str, *, token: str | None = None) -> KeyEntry:
+    def revoke_key(self, key_id: str, credentials: Credentials) -> KeyEntry:
         """``DELETE /api/v1/keys/{key_id}``: the key signs nothing logged from now on."""
         what = f"the revocation of key {key_id[:16]}…"
-        headers = self._token(token, "revoking a key")
+        headers = self._token(credentials.token, "revoking a key")
         answer = self._send("DELETE", f"/keys/{key_id}", what=what, package=None, headers=headers)
         self._check(answer, what, None)
         return self._key_entry(answer.body, what)
@@ -455,11 +461,11 @@ class HttpRegistry(Registry):
         return tuple(owners)
 
     def set_owners(
-        self, name: str, owners: tuple[str, ...], *, token: str | None = None
+        self, name: str, owners: tuple[str, ...], credentials: Credentials
     ) -> tuple[str, ...]:
         """``PUT /api/v1/packages/{name}/owners``: the whole new set (an owner's token)."""
         what = f"the change of {name}'s owners"
-        headers = self._token(token, "changing owners")
+        headers = self._token(credentials.token, "changing owners")
         answer = self._send(
             "PUT",
             f"/packages/{name}/owners",
