@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aura_parse import fmt_command
+from aura_parse import reformatting
 from aura_parse.fmt_command import fmt
 
 CANONICAL = "cell main():\n    val x = 1  # one\n    println(x)\n"
@@ -127,7 +127,7 @@ def test_symlinks_are_written_through(files: dict[str, Path], tmp_path: Path) ->
 def test_a_formatter_bug_never_reaches_the_file(
     files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(fmt_command, "format_module", lambda *a, **k: "cell main():\n    y\n")
+    monkeypatch.setattr(reformatting, "format_module", lambda *a, **k: "cell main():\n    y\n")
     code, _, err = run(str(files["messy"]))
     assert code == 3
     assert "internal formatter error" in err

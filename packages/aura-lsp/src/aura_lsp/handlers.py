@@ -19,7 +19,7 @@ from aura_lsp.server import STATS, AuraServer
 from aura_lsp.settings import Settings
 from aura_lsp.symbols import document_symbols
 from aura_lsp.workspace import root_of
-from aura_parse.fmt_command import FormatterBug, reformat
+from aura_parse import FormatterBug, reformat
 
 __all__ = ["create_server"]
 
