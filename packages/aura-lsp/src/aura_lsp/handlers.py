@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -21,206 +22,228 @@ from aura_lsp.symbols import document_symbols
 from aura_lsp.workspace import root_of
 from aura_parse import FormatterBug, reformat
 
-__all__ = ["create_server"]
+__all__ = ["FEATURES", "create_server"]
 
 LEGEND = lsp.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=MODIFIERS)
 
 
-def create_server() -> AuraServer:
-    server = AuraServer()
+def initialize(ls: AuraServer, params: lsp.InitializeParams) -> None:
+    settings, problems = Settings.from_options(params.initialization_options)
+    ls.settings = settings
+    for problem in problems:
+        ls.log(f"aura-lsp: {problem}")
 
-    @server.feature(lsp.INITIALIZE)
-    def initialize(ls: AuraServer, params: lsp.InitializeParams) -> None:
-        settings, problems = Settings.from_options(params.initialization_options)
-        ls.settings = settings
-        for problem in problems:
-            ls.log(f"aura-lsp: {problem}")
 
-    @server.feature(lsp.INITIALIZED)
-    def initialized(ls: AuraServer, params: lsp.InitializedParams) -> None:
-        ls.start_prover()
+def initialized(ls: AuraServer, params: lsp.InitializedParams) -> None:
+    ls.start_prover()
 
-    @server.feature(lsp.SHUTDOWN)
-    def shutdown(ls: AuraServer, params: None) -> None:
-        if ls.prover is not None:
-            ls.prover.stop()
 
-    # ------------------------------------------------------------ synchronisation
+def shutdown(ls: AuraServer, params: None) -> None:
+    if ls.prover is not None:
+        ls.prover.stop()
 
-    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: AuraServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        item = params.text_document
-        ls.docs.open(item.uri, item.version, item.text)
-        ls.note_received(item.uri, item.version)
-        ls.schedule(item.uri, None)
 
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: AuraServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        uri, version = params.text_document.uri, params.text_document.version
-        doc = ls.docs.change(uri, version, params.content_changes)
-        if doc is None:
-            ls.log(f"change to a document that is not open: {uri}")
-            return
-        ls.note_received(uri, version)
-        focus = None
-        last = params.content_changes[-1] if params.content_changes else None
-        if isinstance(last, lsp.TextDocumentContentChangePartial):
-            focus = doc.offset(last.range.start)
-        ls.schedule(uri, focus)
+# -- synchronisation -----------------------------------------------------------------------
 
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: AuraServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.docs.close(uri)
-        ls.forget_document(uri)
-        root = root_of(uri)
-        if any(root_of(d.uri).key == root.key for d in ls.docs):
-            ls.schedule(next(d.uri for d in ls.docs if root_of(d.uri).key == root.key), None)
-        else:
-            ls.forget_program(root.key)
 
-    # ------------------------------------------------------------------ features
+def did_open(ls: AuraServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    item = params.text_document
+    ls.docs.open(item.uri, item.version, item.text)
+    ls.note_received(item.uri, item.version)
+    ls.schedule(item.uri, None)
 
-    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    async def on_hover(ls: AuraServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Hover | None:
-            return hover(s, source, offset, ls.proof_statuses(params.text_document.uri))
 
-        return await ls.at(params.text_document.uri, params.position, answer)
+def did_change(ls: AuraServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    uri, version = params.text_document.uri, params.text_document.version
+    doc = ls.docs.change(uri, version, params.content_changes)
+    if doc is None:
+        ls.log(f"change to a document that is not open: {uri}")
+        return
+    ls.note_received(uri, version)
+    focus = None
+    last = params.content_changes[-1] if params.content_changes else None
+    if isinstance(last, lsp.TextDocumentContentChangePartial):
+        focus = doc.offset(last.range.start)
+    ls.schedule(uri, focus)
 
-    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-    async def on_definition(ls: AuraServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-        uri = params.text_document.uri
 
-        def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Location | None:
-            path = s.module_of(uri)
-            return definition(s, path, offset) if path is not None else None
+def did_close(ls: AuraServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.docs.close(uri)
+    ls.forget_document(uri)
+    root = root_of(uri)
+    if any(root_of(d.uri).key == root.key for d in ls.docs):
+        ls.schedule(next(d.uri for d in ls.docs if root_of(d.uri).key == root.key), None)
+    else:
+        ls.forget_program(root.key)
 
+
+# -- features ------------------------------------------------------------------------------
+
+
+async def on_hover(ls: AuraServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Hover | None:
+        return hover(s, source, offset, ls.proof_statuses(params.text_document.uri))
+
+    return await ls.at(params.text_document.uri, params.position, answer)
+
+
+async def on_definition(ls: AuraServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+    uri = params.text_document.uri
+
+    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Location | None:
+        path = s.module_of(uri)
+        return definition(s, path, offset) if path is not None else None
+
+    return await ls.at(uri, params.position, answer)
+
+
+async def on_references(ls: AuraServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+    uri = params.text_document.uri
+
+    def answer(s: Snapshot, source: SourceFile, offset: int) -> list[lsp.Location]:
+        path = s.module_of(uri)
+        include = params.context.include_declaration
+        return references(s, path, offset, include) if path is not None else []
+
+    return await ls.at(uri, params.position, answer)
+
+
+async def on_prepare_rename(ls: AuraServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
+    uri = params.text_document.uri
+
+    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Range | None:
+        path = s.module_of(uri)
+        return prepare_rename(s, path, offset) if path is not None else None
+
+    return await ls.at(uri, params.position, answer)
+
+
+async def on_rename(ls: AuraServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    uri = params.text_document.uri
+
+    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.WorkspaceEdit | None:
+        path = s.module_of(uri)
+        return rename(s, path, offset, params.new_name) if path is not None else None
+
+    try:
         return await ls.at(uri, params.position, answer)
+    except RenameRefused as e:
+        raise JsonRpcInvalidParams(str(e)) from None
 
-    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    async def on_references(
-        ls: AuraServer, params: lsp.ReferenceParams
-    ) -> list[lsp.Location] | None:
-        uri = params.text_document.uri
 
-        def answer(s: Snapshot, source: SourceFile, offset: int) -> list[lsp.Location]:
-            path = s.module_of(uri)
-            include = params.context.include_declaration
-            return references(s, path, offset, include) if path is not None else []
+async def on_completion(ls: AuraServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+    uri = params.text_document.uri
 
-        return await ls.at(uri, params.position, answer)
+    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.CompletionList:
+        path = s.module_of(uri)
+        items = complete(s, path, source, offset) if path is not None else []
+        return lsp.CompletionList(is_incomplete=False, items=items)
 
-    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
-    async def on_prepare_rename(
-        ls: AuraServer, params: lsp.PrepareRenameParams
-    ) -> lsp.Range | None:
-        uri = params.text_document.uri
+    return await ls.at(uri, params.position, answer)
 
-        def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Range | None:
-            path = s.module_of(uri)
-            return prepare_rename(s, path, offset) if path is not None else None
 
-        return await ls.at(uri, params.position, answer)
+async def on_symbols(
+    ls: AuraServer, params: lsp.DocumentSymbolParams
+) -> list[lsp.DocumentSymbol] | None:
+    found = await ls.module_for(params.text_document.uri)
+    if found is None:
+        return None
+    snapshot, source, path = found
+    parsed = snapshot.loaded.parses.get(path)
+    return document_symbols(source, parsed.module) if parsed is not None else []
 
-    @server.feature(lsp.TEXT_DOCUMENT_RENAME)
-    async def on_rename(ls: AuraServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
-        uri = params.text_document.uri
 
-        def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.WorkspaceEdit | None:
-            path = s.module_of(uri)
-            return rename(s, path, offset, params.new_name) if path is not None else None
+async def on_tokens(ls: AuraServer, params: lsp.SemanticTokensParams) -> lsp.SemanticTokens | None:
+    found = await ls.module_for(params.text_document.uri)
+    if found is None:
+        return None
+    snapshot, source, path = found
+    return lsp.SemanticTokens(data=semantic_tokens(snapshot, path, source))
 
-        try:
-            return await ls.at(uri, params.position, answer)
-        except RenameRefused as e:
-            raise JsonRpcInvalidParams(str(e)) from None
 
-    @server.feature(
+async def on_tokens_range(
+    ls: AuraServer, params: lsp.SemanticTokensRangeParams
+) -> lsp.SemanticTokens | None:
+    found = await ls.module_for(params.text_document.uri)
+    if found is None:
+        return None
+    snapshot, source, path = found
+    within = Span(
+        source_offset(source, params.range.start), source_offset(source, params.range.end)
+    )
+    return lsp.SemanticTokens(data=semantic_tokens(snapshot, path, source, within))
+
+
+def on_files_changed(ls: AuraServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+    # Files that are not open changed on disk: every program may import them.
+    roots = {root_of(d.uri).key: d.uri for d in ls.docs}
+    for uri in roots.values():
+        ls.schedule(uri, None)
+
+
+def on_formatting(
+    ls: AuraServer, params: lsp.DocumentFormattingParams
+) -> list[lsp.TextEdit] | None:
+    doc = ls.docs.get(params.text_document.uri)
+    if doc is None:
+        ls.log(f"formatting a document that is not open: {params.text_document.uri}")
+        return None
+    try:
+        formatted = reformat(SourceFile(params.text_document.uri, doc.text))
+    except FormatterBug as e:
+        ls.log(f"aura fmt: {e}", lsp.MessageType.Error)
+        return None
+    if formatted.text is None or formatted.text == doc.text:
+        return []
+    lines = doc.text.count("\n")
+    whole = lsp.Range(lsp.Position(0, 0), lsp.Position(lines + 1, 0))
+    return [lsp.TextEdit(whole, formatted.text)]
+
+
+def on_code_action(ls: AuraServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    return code_actions(params.text_document.uri, params.context.diagnostics)
+
+
+def on_stats(ls: AuraServer, params: Any) -> dict[str, Any]:
+    return ls.telemetry.stats()
+
+
+#: Every LSP method the server answers: (method, handler, the capability's options).
+FEATURES: tuple[tuple[str, Callable[..., Any], Any], ...] = (
+    (lsp.INITIALIZE, initialize, None),
+    (lsp.INITIALIZED, initialized, None),
+    (lsp.SHUTDOWN, shutdown, None),
+    (lsp.TEXT_DOCUMENT_DID_OPEN, did_open, None),
+    (lsp.TEXT_DOCUMENT_DID_CHANGE, did_change, None),
+    (lsp.TEXT_DOCUMENT_DID_CLOSE, did_close, None),
+    (lsp.TEXT_DOCUMENT_HOVER, on_hover, None),
+    (lsp.TEXT_DOCUMENT_DEFINITION, on_definition, None),
+    (lsp.TEXT_DOCUMENT_REFERENCES, on_references, None),
+    (lsp.TEXT_DOCUMENT_PREPARE_RENAME, on_prepare_rename, None),
+    (lsp.TEXT_DOCUMENT_RENAME, on_rename, None),
+    (
         lsp.TEXT_DOCUMENT_COMPLETION,
+        on_completion,
         lsp.CompletionOptions(trigger_characters=[".", ":"]),
-    )
-    async def on_completion(
-        ls: AuraServer, params: lsp.CompletionParams
-    ) -> lsp.CompletionList | None:
-        uri = params.text_document.uri
-
-        def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.CompletionList:
-            path = s.module_of(uri)
-            items = complete(s, path, source, offset) if path is not None else []
-            return lsp.CompletionList(is_incomplete=False, items=items)
-
-        return await ls.at(uri, params.position, answer)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    async def on_symbols(
-        ls: AuraServer, params: lsp.DocumentSymbolParams
-    ) -> list[lsp.DocumentSymbol] | None:
-        found = await ls.module_for(params.text_document.uri)
-        if found is None:
-            return None
-        snapshot, source, path = found
-        parsed = snapshot.loaded.parses.get(path)
-        return document_symbols(source, parsed.module) if parsed is not None else []
-
-    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
-    async def on_tokens(
-        ls: AuraServer, params: lsp.SemanticTokensParams
-    ) -> lsp.SemanticTokens | None:
-        found = await ls.module_for(params.text_document.uri)
-        if found is None:
-            return None
-        snapshot, source, path = found
-        return lsp.SemanticTokens(data=semantic_tokens(snapshot, path, source))
-
-    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, LEGEND)
-    async def on_tokens_range(
-        ls: AuraServer, params: lsp.SemanticTokensRangeParams
-    ) -> lsp.SemanticTokens | None:
-        found = await ls.module_for(params.text_document.uri)
-        if found is None:
-            return None
-        snapshot, source, path = found
-        within = Span(
-            source_offset(source, params.range.start), source_offset(source, params.range.end)
-        )
-        return lsp.SemanticTokens(data=semantic_tokens(snapshot, path, source, within))
-
-    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def on_files_changed(ls: AuraServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-        # Files that are not open changed on disk: every program may import them.
-        roots = {root_of(d.uri).key: d.uri for d in ls.docs}
-        for uri in roots.values():
-            ls.schedule(uri, None)
-
-    @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
-    def on_formatting(
-        ls: AuraServer, params: lsp.DocumentFormattingParams
-    ) -> list[lsp.TextEdit] | None:
-        doc = ls.docs.get(params.text_document.uri)
-        if doc is None:
-            ls.log(f"formatting a document that is not open: {params.text_document.uri}")
-            return None
-        try:
-            formatted = reformat(SourceFile(params.text_document.uri, doc.text))
-        except FormatterBug as e:
-            ls.log(f"aura fmt: {e}", lsp.MessageType.Error)
-            return None
-        if formatted.text is None or formatted.text == doc.text:
-            return []
-        lines = doc.text.count("\n")
-        whole = lsp.Range(lsp.Position(0, 0), lsp.Position(lines + 1, 0))
-        return [lsp.TextEdit(whole, formatted.text)]
-
-    @server.feature(
+    ),
+    (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, on_symbols, None),
+    (lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, on_tokens, LEGEND),
+    (lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, on_tokens_range, LEGEND),
+    (lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, on_files_changed, None),
+    (lsp.TEXT_DOCUMENT_FORMATTING, on_formatting, None),
+    (
         lsp.TEXT_DOCUMENT_CODE_ACTION,
+        on_code_action,
         lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
-    )
-    def on_code_action(ls: AuraServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        return code_actions(params.text_document.uri, params.context.diagnostics)
+    ),
+    (STATS, on_stats, None),
+)
 
-    @server.feature(STATS)
-    def on_stats(ls: AuraServer, params: Any) -> dict[str, Any]:
-        return ls.telemetry.stats()
 
+def create_server() -> AuraServer:
+    """A server with every handler of :data:`FEATURES` registered."""
+    server = AuraServer()
+    for method, handler, options in FEATURES:
+        server.feature(method, options)(handler)
     return server
