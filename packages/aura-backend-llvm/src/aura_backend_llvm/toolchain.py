@@ -13,7 +13,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from aura_backend_llvm.casetable import case_header
+from aura_core.build_cache import private_dir
 
 __all__ = ["RUNTIME_FILES", "Toolchain", "ToolchainError", "cache_dir", "find_toolchain"]
 
@@ -127,20 +127,9 @@ def _runtime_text(name: str) -> bytes:
 
 
 def cache_dir() -> Path:
-    """A directory only this user can write (the runtime object is linked into programs)."""
-    root = os.environ.get("AURA_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aura"
-    )
-    folder = Path(root) / "native"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-        getuid = getattr(os, "getuid", None)
-        if getuid is None or (info.st_uid == getuid() and not info.st_mode & 0o022):
-            return folder
-    except OSError:
-        pass
-    # No safe shared cache: a private directory for this process only.
-    private = Path(tempfile.mkdtemp(prefix="aura-native-"))
-    print(f"note: compiling the runtime in {private} (no private cache)", file=sys.stderr)
-    return private
+    """A directory only this user can write (the runtime object is linked into programs).
+
+    The private cache's ``native/`` when there is one; else a fresh directory for
+    this process alone, so nothing another user could have written is linked in.
+    """
+    return private_dir("native") or Path(tempfile.mkdtemp(prefix="aura-native-"))
