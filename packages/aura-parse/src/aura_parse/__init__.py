@@ -10,17 +10,19 @@ source only if the result means the same (what ``aura fmt`` and editors use).
 
 from aura_parse.checked import CheckedProgram, load_checked
 from aura_parse.formatter import format_module
-from aura_parse.loader import LoadResult, load_program
+from aura_parse.loader import DISK, LoadResult, SourceReader, load_program
 from aura_parse.parser import ParseError, ParseResult, parse_expr, parse_module
 from aura_parse.reformatting import Formatted, FormatterBug, reformat
 
 __all__ = [
+    "DISK",
     "CheckedProgram",
     "Formatted",
     "FormatterBug",
     "LoadResult",
     "ParseError",
     "ParseResult",
+    "SourceReader",
     "format_module",
     "load_checked",
     "load_program",

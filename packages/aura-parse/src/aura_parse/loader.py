@@ -13,6 +13,11 @@ Where a module path leads (``docs/reference/modules.md`` has the full rules):
 * ``DEP::...``, for a direct dependency ``DEP`` of the importing module's package
   (from ``.aura/deps/index.toml``), is the same below that package's sources.
 
+Where the text of a module comes from is a hook, :class:`SourceReader`: the
+command line reads files (:data:`DISK`); the language server reads open
+documents over files, reusing previous parses.  Both follow the same rules and
+report the same diagnostics because both run this one traversal.
+
 Every module is read and parsed once, however often it is imported.  Problems are
 diagnostics, never exceptions: a module that cannot be found (E0103), an import
 cycle (E0104), a package that is not a direct dependency (E0105), and whatever
@@ -26,8 +31,10 @@ import difflib
 import os
 import re
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from aura_core import ast
 from aura_core.cli_support import collect_sources, read_source
@@ -36,7 +43,7 @@ from aura_core.modules import STD, ModulePath, ParsedModule, module_name
 from aura_core.source import Span
 from aura_core.stdlib import std_root as default_std_root
 from aura_parse.import_cycles import find_cycles
-from aura_parse.parser import parse_module
+from aura_parse.parser import ParseResult, parse_module
 from aura_parse.project import (
     MANIFEST_FILE,
     Package,
@@ -50,7 +57,9 @@ __all__ = [
     "CODE_IMPORT_CYCLE",
     "CODE_MODULE_NOT_FOUND",
     "CODE_NOT_A_DEPENDENCY",
+    "DISK",
     "LoadResult",
+    "SourceReader",
     "load_program",
     "module_file",
 ]
@@ -80,10 +89,54 @@ class LoadResult:
     modules: tuple[ParsedModule, ...]
     diagnostics: tuple[Diagnostic, ...]
     entry: ModulePath | None
+    #: Each module's whole parse (comments and syntax diagnostics too), by path.
+    parses: Mapping[ModulePath, ParseResult] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
+
+
+class SourceReader(Protocol):
+    """Where the loader finds modules and their text: the one thing that differs
+    between the command line (files) and an editor (open documents over files)."""
+
+    def is_module(self, file: Path) -> bool:
+        """Whether a module's text exists at ``file``."""
+        ...
+
+    def parse(self, file: Path) -> ParseResult | Diagnostic:
+        """The parse of the module at ``file``, or why it cannot be read."""
+        ...
+
+    def modules_below(self, root: Path) -> list[Path]:
+        """Every module file below ``root`` (a package's sources), in a stable order."""
+        ...
+
+    def package_dir(self, file: Path) -> Path | None:
+        """The package directory whose sources hold ``file``, or None."""
+        ...
+
+
+class _Disk:
+    """Modules are the ``.aura`` files on disk, read afresh."""
+
+    def is_module(self, file: Path) -> bool:
+        return file.is_file()
+
+    def parse(self, file: Path) -> ParseResult | Diagnostic:
+        source = read_source(file)
+        return source if isinstance(source, Diagnostic) else parse_module(source)
+
+    def modules_below(self, root: Path) -> list[Path]:
+        return collect_sources([root]) if root.is_dir() else []
+
+    def package_dir(self, file: Path) -> Path | None:
+        return find_package_dir(file)
+
+
+#: The command line's reader.
+DISK: SourceReader = _Disk()
 
 
 def module_file(root: Path, relative: tuple[str, ...]) -> Path:
@@ -95,7 +148,11 @@ def module_file(root: Path, relative: tuple[str, ...]) -> Path:
 
 
 def load_program(
-    entry: Path | str, *, std_root: Path | None = None, dev_dependencies: bool = False
+    entry: Path | str,
+    *,
+    std_root: Path | None = None,
+    dev_dependencies: bool = False,
+    reader: SourceReader = DISK,
 ) -> LoadResult:
     """Load the program rooted at ``entry``: a ``.aura`` file or a package directory.
 
@@ -104,10 +161,11 @@ def load_program(
     own, module ``(stem,)``, that may import only ``std``.  A package directory
     loads every module under its ``src/``.  ``std_root`` defaults to
     :func:`aura_core.stdlib.std_root`.  ``dev_dependencies`` lets the package's own
-    modules import its dev-dependencies too (for ``aura test``).
+    modules import its dev-dependencies too (for ``aura test``).  ``reader`` says
+    where module text comes from (files, by default).
     """
     root = std_root if std_root is not None else default_std_root()
-    loader = _Loader(root)
+    loader = _Loader(root, reader)
     entry_path = loader.start(Path(entry), dev_dependencies)
     loader.run()
     modules = tuple(loader.modules.values())
@@ -115,7 +173,7 @@ def load_program(
         loader.diagnostics.append(loader.cycle_diagnostic(cycle))
     if entry_path not in loader.modules:
         entry_path = None
-    return LoadResult(modules, tuple(loader.diagnostics), entry_path)
+    return LoadResult(modules, tuple(loader.diagnostics), entry_path, dict(loader.parses))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +198,10 @@ class _Loader:
     """The state of one :func:`load_program` call; nothing outlives it."""
 
     std_root: Path
+    reader: SourceReader
     project: Project | None = None
     modules: dict[ModulePath, ParsedModule] = field(default_factory=dict)
+    parses: dict[ModulePath, ParseResult] = field(default_factory=dict)
     imports: dict[ModulePath, list[ModulePath]] = field(default_factory=dict)
     edges: dict[ModulePath, list[_Edge]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -167,15 +227,14 @@ class _Loader:
                 return None
             package = self.open_project(entry, dev)
             return self.start_package(package)
-        directory = find_package_dir(entry)
+        directory = self.reader.package_dir(entry)
         if directory is None:
             name = import_name(entry.stem)
             self.enqueue(_Pending((name,), entry, Package(name, None)))
             return (name,)
         package = self.open_project(directory, dev)
         assert package.root is not None
-        relative = Path(os.path.relpath(os.path.abspath(entry), os.path.abspath(package.root)))
-        path = _path_of(package.import_name, relative.with_suffix("").parts)
+        path = _path_of(package.import_name, _below(entry, package.root).with_suffix("").parts)
         self.enqueue(_Pending(path, entry, package))
         return path
 
@@ -197,10 +256,10 @@ class _Loader:
         """Queue every module under the package's ``src/``, its root module first."""
         assert package.root is not None
         source_root = package.root
-        files = collect_sources([source_root]) if source_root.is_dir() else []
+        files = self.reader.modules_below(source_root)
         found = [
             _Pending(
-                _path_of(package.import_name, f.relative_to(source_root).with_suffix("").parts),
+                _path_of(package.import_name, _below(f, source_root).with_suffix("").parts),
                 f,
                 package,
             )
@@ -235,16 +294,16 @@ class _Loader:
             self.load(self.queue.popleft())
 
     def load(self, pending: _Pending) -> None:
-        source = read_source(pending.file)
-        if isinstance(source, Diagnostic):
-            self.diagnostics.append(source)
+        parsed = self.reader.parse(pending.file)
+        if isinstance(parsed, Diagnostic):
+            self.diagnostics.append(parsed)
             return
-        parsed = parse_module(source)
         self.diagnostics.extend(parsed.diagnostics)
         package = pending.package
         deps = frozenset({STD, *(d.import_name for d in package.dependencies)})
-        module = ParsedModule(pending.path, package.import_name, source, parsed.module, deps)
+        module = ParsedModule(pending.path, package.import_name, parsed.source, parsed.module, deps)
         self.modules[module.path] = module
+        self.parses[module.path] = parsed
         targets: list[ModulePath] = []
         edges: list[_Edge] = []
         for decl in parsed.module.decls:
@@ -297,7 +356,7 @@ class _Loader:
             )
             return None
         file = module_file(target.root, rest)
-        if not file.is_file():
+        if not self.reader.is_module(file):
             self.report_missing(module, decl, target)
             return None
         return _Pending(decl.path, file, target)
@@ -410,6 +469,11 @@ class _Loader:
             notes=("modules may not import each other, directly or through other modules",),
             help="move what the modules share into a module that imports neither",
         )
+
+
+def _below(file: Path, root: Path) -> Path:
+    """``file`` relative to ``root``, however either is spelled (an editor's paths vary)."""
+    return Path(os.path.relpath(os.path.abspath(file), os.path.abspath(root)))
 
 
 def _path_of(package: str, relative: tuple[str, ...]) -> ModulePath:
