@@ -109,3 +109,60 @@ def test_code_imports_only_what_it_declares(dist: str) -> None:
                 private = [p for p in module.split(".")[1:] if p.startswith("_")]
                 private += [n for n in names if n.startswith("_")]
                 assert not private, f"{where}: private {private}"
+
+
+#: What other packages may import of each package (ARCHITECTURE.md, "API boundaries").
+BOUNDARIES: dict[str, set[str]] = {
+    "aura_core": {
+        "aura_core",
+        *(
+            f"aura_core.{m}"
+            for m in (
+                "ast tir types source diagnostics codes render modules check methods prelude "
+                "arith syntax keywords graphs spans stdlib trust proofs engines build_cache "
+                "cli_support"
+            ).split()
+        ),
+    },
+    "aura_parse": {"aura_parse", "aura_parse.project"},
+    "aura_verify": {"aura_verify"},
+    "aura_interpret": set(),
+    "aura_backend_llvm": set(),
+    "aura_lsp": set(),
+    "aura_pkg": set(),
+}
+
+
+def _imported_modules(module: str, names: list[str]) -> list[str]:
+    """The modules an import names: ``from aura_core import ast`` names ``aura_core.ast``."""
+    out = [module]
+    for name in names:
+        candidate = f"{module}.{name}"
+        dist = PACKAGES / module.split(".")[0].replace("_", "-")
+        base = dist / "src" / Path(*candidate.split("."))
+        if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+            out.append(candidate)
+    return out
+
+
+@pytest.mark.parametrize("dist", sorted(ALLOWED))
+def test_other_packages_are_reached_only_through_their_boundaries(dist: str) -> None:
+    own = module_name(dist)
+    crossings = []
+    for path in sorted((PACKAGES / dist / "src").rglob("*.py")):
+        for module, names in imports_of(path):
+            for target in _imported_modules(module, names):
+                top = target.split(".")[0]
+                if top.startswith("aura_") and top != own and target not in BOUNDARIES[top]:
+                    crossings.append(f"{path.relative_to(ROOT)} imports {target}")
+    assert not crossings, "not a boundary module (ARCHITECTURE.md):\n" + "\n".join(crossings)
+
+
+def test_the_architecture_page_lists_every_boundary() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## API boundaries", 1)[1].split("\n## ", 1)[0]
+    for package, modules in BOUNDARIES.items():
+        assert f"`{package}`" in section, package
+        for module in modules - {package}:
+            assert f"`{module.split('.', 1)[1]}`" in section, module
+

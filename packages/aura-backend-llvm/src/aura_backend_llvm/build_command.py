@@ -12,7 +12,7 @@ from aura_backend_llvm.pipeline import Options, build_executable, generate_ir, h
 from aura_backend_llvm.toolchain import ToolchainError
 from aura_core.cli_support import EXIT_ERRORS, Reporter, guarded
 from aura_core.diagnostics import Diagnostic
-from aura_parse.checked import load_checked
+from aura_parse import load_checked
 
 __all__ = ["build", "compile_file", "program_ir"]
 

@@ -20,7 +20,7 @@ from aura_backend_llvm.gen_module import ModuleGen, Options
 from aura_backend_llvm.toolchain import cache_dir, find_toolchain
 from aura_core.trust import proven_for
 from aura_core.types import QualName
-from aura_parse.checked import CheckedProgram
+from aura_parse import CheckedProgram
 
 __all__ = [
     "Options",

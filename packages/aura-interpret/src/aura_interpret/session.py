@@ -18,7 +18,7 @@ from aura_interpret.compiler import CompiledProgram, CompileError, compile_progr
 from aura_interpret.externs import Host
 from aura_interpret.panics import PanicReport
 from aura_interpret.runner import call, on_big_stack
-from aura_parse.checked import CheckedProgram, load_checked
+from aura_parse import CheckedProgram, load_checked
 
 __all__ = [
     "CaseResult",

@@ -51,7 +51,7 @@ class _Loaded:
 def _load(entry: Path, names: Sequence[str]) -> _Loaded:
     from aura_core.check import check_modules
     from aura_core.diagnostics import Diagnostic
-    from aura_parse.loader import load_program
+    from aura_parse import load_program
     from aura_verify.driver import Task, select_cells
     from aura_verify.report import FileReport
 

@@ -23,7 +23,7 @@ from aura_core.check import check_modules
 from aura_core.source import Span
 from aura_core.stdlib import std_root
 from aura_core.types import QualName
-from aura_parse.loader import load_program
+from aura_parse import load_program
 from aura_verify.proven import CellOutcome, proven_checks
 from aura_verify.results import CellResult, Failure, worst
 
