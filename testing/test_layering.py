@@ -165,4 +165,3 @@ def test_the_architecture_page_lists_every_boundary() -> None:
         assert f"`{package}`" in section, package
         for module in modules - {package}:
             assert f"`{module.split('.', 1)[1]}`" in section, module
-

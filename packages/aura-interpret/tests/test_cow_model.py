@@ -88,9 +88,7 @@ def programs(draw: st.DrawFn) -> tuple[str, str]:
     return HEADER + "\n".join(lines) + "\n", expected
 
 
-@settings(
-    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(programs())
 def test_copy_on_write_matches_deep_copies(run: Callable[..., Any], case: tuple[str, str]) -> None:
     source, expected = case
