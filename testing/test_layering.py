@@ -117,11 +117,30 @@ BOUNDARIES: dict[str, set[str]] = {
         "aura_core",
         *(
             f"aura_core.{m}"
-            for m in (
-                "ast tir types source diagnostics codes render modules check methods prelude "
-                "arith syntax keywords graphs spans stdlib trust proofs engines build_cache "
-                "cli_support"
-            ).split()
+            for m in [
+                "ast",
+                "tir",
+                "types",
+                "source",
+                "diagnostics",
+                "codes",
+                "render",
+                "modules",
+                "check",
+                "methods",
+                "prelude",
+                "arith",
+                "syntax",
+                "keywords",
+                "graphs",
+                "spans",
+                "stdlib",
+                "trust",
+                "proofs",
+                "engines",
+                "build_cache",
+                "cli_support",
+            ]
         ),
     },
     "aura_parse": {"aura_parse", "aura_parse.project"},
