@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 if TYPE_CHECKING:
+    # A refinement's predicate is a typed expression, and typed expressions have
+    # types: a cycle of annotations only, never of imports at run time.
     from aura_core.tir import Expr, Local
 
 __all__ = [

@@ -9,15 +9,12 @@ section 3.1): ``v`` and ``v[i]`` overlap, and so do ``v[i]`` and ``v[j]`` unless
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from aura_core import ast, tir
+from aura_core.check.base import CheckerBase
 from aura_core.check.typeops import display
 from aura_core.source import Span
 from aura_core.types import Refined, Type
-
-if TYPE_CHECKING:
-    from aura_core.check.calls import CallChecker
 
 __all__ = ["check_mut_args", "mutable_place", "place_path"]
 
@@ -42,7 +39,7 @@ def place_path(e: tir.Expr) -> tuple[tir.Local, tuple[Step, ...]] | None:
                 return None
 
 
-def mutable_place(checker: CallChecker, e: tir.Expr, purpose: str) -> bool:
+def mutable_place(checker: CheckerBase, e: tir.Expr, purpose: str) -> bool:
     """Report unless ``e`` is a place rooted at a mutable local (E0114, E0115)."""
     found = place_path(e)
     if found is None:
@@ -78,7 +75,7 @@ def _overlap(a: tuple[Step, ...], b: tuple[Step, ...]) -> bool:
 
 
 def check_mut_args(
-    checker: CallChecker,
+    checker: CheckerBase,
     params: Sequence[tir.Local],
     args: Sequence[tir.Arg],
     written: Sequence[ast.Arg],

@@ -24,6 +24,8 @@ from aura_pkg.signing import statement
 from aura_pkg.versions import Requirement, RequirementError, Version, VersionError
 
 if TYPE_CHECKING:
+    # An index source is backed by a registry, which serves index documents: a
+    # cycle of annotations only.
     from aura_pkg.registry.base import Registry
 
 __all__ = [
