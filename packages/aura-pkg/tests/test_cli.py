@@ -480,7 +480,7 @@ def test_publish_needs_a_registered_key(world: World, monkeypatch: pytest.Monkey
 def test_publish_to_an_http_registry_needs_a_token(world: World) -> None:
     source = write_package(world.tmp / "lib", "lib")
     result = run("publish", "--registry", "https://registry.invalid", "--project", source, code=1)
-    assert "needs an API token (aura pkg login)" in result.stderr
+    assert "needs an API token (aura pkg login, or AURA_REGISTRY_TOKEN" in result.stderr
 
 
 def test_yank_and_undo(world: World) -> None:

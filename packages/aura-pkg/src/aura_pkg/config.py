@@ -12,7 +12,8 @@ configuration directory for ``aura`` (``~/.config/aura`` on Linux).  Its files::
 
 ``config.toml``::
 
-    registry = "https://registry.example.org"     # the default registry
+    registry = "https://registry.example.org"     # the default registry (and the one
+                                                    # $AURA_REGISTRY_TOKEN belongs to)
 
     [registries."https://registry.example.org"]
     root-key = "<base64>"                           # pin this root key instead of
@@ -120,13 +121,24 @@ class Config:
             )
         return value
 
+    def registries(self) -> tuple[str, ...]:
+        """The registries ``config.toml`` names: the default and each ``[registries]`` entry."""
+        from aura_pkg.registry import normalize_registry_url
+
+        named = [self.default_registry(), *self._registry_table()]
+        return tuple(normalize_registry_url(url) for url in named if url)
+
+    def _registry_table(self) -> dict[str, Any]:
+        registries = self._settings().get("registries", {})
+        if not isinstance(registries, dict):
+            raise PackageError("expected a table", file=str(self.config_file), key="registries")
+        return registries
+
     def root_key(self, url: str) -> PublicKey | None:
         """The root key configured for the registry ``url`` (normalized), or None."""
         from aura_pkg.registry import normalize_registry_url
 
-        registries = self._settings().get("registries", {})
-        if not isinstance(registries, dict):
-            raise PackageError("expected a table", file=str(self.config_file), key="registries")
+        registries = self._registry_table()
         found = [k for k in registries if normalize_registry_url(k) == url]
         entry = registries[found[0]] if found else None
         if not isinstance(entry, dict) or "root-key" not in entry:
@@ -151,12 +163,26 @@ class Config:
         return tokens
 
     def token(self, url: str, environ: Mapping[str, str] | None = None) -> str | None:
-        """The API token for ``url``: ``$AURA_REGISTRY_TOKEN``, else the stored one."""
+        """The API token for ``url``: ``$AURA_REGISTRY_TOKEN``, else the stored one.
+
+        The environment's token belongs to one registry, as a stored token does:
+        the one ``$AURA_REGISTRY`` names, else the default of ``config.toml``.  It
+        is never sent anywhere else (a rewritten lock file or manifest cannot
+        redirect it).
+        """
         env = os.environ if environ is None else environ
-        if env.get(TOKEN_ENV):
+        if env.get(TOKEN_ENV) and self.token_registry(env) == url:
             return env[TOKEN_ENV]
         value = self._tokens().get(url)
         return value if isinstance(value, str) and value else None
+
+    def token_registry(self, environ: Mapping[str, str] | None = None) -> str | None:
+        """The registry ``$AURA_REGISTRY_TOKEN`` belongs to (normalized), or None."""
+        from aura_pkg.registry import normalize_registry_url
+
+        env = os.environ if environ is None else environ
+        owner = env.get(REGISTRY_ENV) or self.default_registry()
+        return normalize_registry_url(owner) if owner else None
 
     def store_token(self, url: str, token: str) -> Path:
         """Record ``token`` for ``url`` in ``credentials.toml`` (mode 0600); returns the file.

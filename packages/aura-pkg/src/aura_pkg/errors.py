@@ -115,8 +115,10 @@ class PackageError(Exception):
         key: str | None = None,
         package: str | None = None,
         code: str | None = None,
+        help: str | None = None,
     ) -> None:
         self.message = message
+        self.help = help
         self.file = file
         self.line = line
         self.column = column
@@ -138,7 +140,7 @@ class PackageError(Exception):
         message = self.message if not self.key else f"`{self.key}`: {self.message}"
         if self.package is not None:
             message = f"{self.package}: {message}"
-        return Diagnostic.error(self.code, message, source, span)
+        return Diagnostic.error(self.code, message, source, span, help=self.help)
 
 
 class ManifestError(PackageError):

@@ -49,6 +49,7 @@ __all__ = [
     "load_manifest",
     "parse_manifest",
     "remove_dependency",
+    "set_registry",
 ]
 
 MANIFEST_FILE = "aura.toml"
@@ -71,6 +72,7 @@ _PACKAGE_KEYS = (
     "license",
     "authors",
     "keywords",
+    "registry",
     "metadata",
 )
 _DEPENDENCY_KEYS = ("version", "path")
@@ -128,6 +130,8 @@ class PackageMetadata:
     license: str | None = None
     authors: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    #: The registry the project's dependencies come from (``docs/reference/registries.md``).
+    registry: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +265,7 @@ class _Reader:
             license=self.optional(table, "license", path, self.string),
             authors=self.optional(table, "authors", path, self.strings) or (),
             keywords=self.optional(table, "keywords", path, self.strings) or (),
+            registry=self.optional(table, "registry", path, self.string),
         )
 
     def dependencies(self, value: Any, key: str, own_name: str) -> tuple[Dependency, ...]:
@@ -418,6 +423,19 @@ def add_dependency(
             if import_name(existing) == import_name(name) and existing != name:
                 del table[existing]
         table[name] = value
+
+    return _edit(path, change)
+
+
+def set_registry(path: Path | str, url: str) -> Manifest:
+    """Set ``package.registry`` (the project's registry) to ``url``; the manifest as written."""
+    value = tomlkit.parse(f"x = {toml_string(url)}\n")["x"]
+
+    def change(doc: tomlkit.TOMLDocument, file: str) -> None:
+        table = doc.get("package")
+        if not isinstance(table, dict):
+            raise ManifestError("`package` is not a table", file=file, key="package")
+        table["registry"] = value
 
     return _edit(path, change)
 

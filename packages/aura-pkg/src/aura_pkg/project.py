@@ -281,6 +281,23 @@ def lock_registry(lock: Lockfile) -> str | None:
     return urls[0] if urls else None
 
 
+def named_registry(url: str, lock: Lockfile, named: Sequence[str | None]) -> str:
+    """``url``, the lock file's registry, if the user ``named`` it too; else LockfileError."""
+    from aura_pkg.registry import normalize_registry_url
+
+    if any(n is not None and normalize_registry_url(n) == url for n in named):
+        return url
+    raise LockfileError(
+        f"the lock file names registry {url}, which neither the command line, aura.toml "
+        "nor config.toml names; a lock file cannot choose a registry (it may have been "
+        "rewritten to send the install, and your token, elsewhere)",
+        file=lock.file,
+        help=f"if you trust {url}, set `registry = \"{url}\"` in aura.toml's [package] or "
+        "pass it as --registry; otherwise `aura pkg lock --registry URL` locks again from "
+        "yours",
+    )
+
+
 def direct_dependencies(
     manifest: Manifest, lock: Lockfile, *, dev: bool = False
 ) -> list[tuple[Dependency, LockedPackage]]:

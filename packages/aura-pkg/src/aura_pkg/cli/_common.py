@@ -10,7 +10,10 @@ Usage errors are click's (status 2); anything else is a bug, which
 
 **Which registry.**  ``--registry URL`` (or ``AURA_REGISTRY``) when given; else
 the registry the project's lock file names, since that is where its locked
-versions live; else ``registry`` in the user's ``config.toml``.
+versions live — but only if the user named it too (Cargo's rule: a lock file
+cannot choose a registry): on the command line, as ``package.registry`` in
+``aura.toml``, or in ``config.toml``; else ``package.registry``; else
+``registry`` in the user's ``config.toml``.
 
 Only click and the light modules of aura-pkg are imported here: every command
 imports what it needs (the resolver, httpx through an HTTP registry) when it
@@ -213,17 +216,28 @@ def read_lock(project: Path) -> Lockfile | None:
     return read_lockfile(path) if path.exists() else None
 
 
-def choose_registry(explicit: str | None, lock: Lockfile | None, config: Config) -> str | None:
-    """The registry URL a command uses (see the module documentation), or None."""
-    from aura_pkg.project import lock_registry
+def choose_registry(
+    explicit: str | None,
+    lock: Lockfile | None,
+    config: Config,
+    manifest: Manifest | None = None,
+) -> str | None:
+    """The registry URL a command uses (see the module documentation), or None.
 
+    A lock file naming a registry that neither the command line, ``aura.toml``
+    nor ``config.toml`` names is refused (E0904): it may have been rewritten to
+    send the install, and the token, to someone else's registry.
+    """
+    from aura_pkg.project import lock_registry, named_registry
+
+    chosen = manifest.package.registry if manifest is not None else None
     if explicit:
         return explicit
-    if lock is not None:
-        locked = lock_registry(lock)
-        if locked is not None:
-            return locked
-    return config.default_registry()
+    locked = lock_registry(lock) if lock is not None else None
+    if locked is not None:
+        assert lock is not None
+        return named_registry(locked, lock, [chosen, *config.registries()])
+    return chosen or config.default_registry()
 
 
 def no_registry() -> NoReturn:

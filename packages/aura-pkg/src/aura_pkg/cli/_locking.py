@@ -50,7 +50,7 @@ def relock(
     from aura_pkg.lockfile import LOCKFILE_NAME, render_lockfile, write_lockfile
     from aura_pkg.project import lock_changes, resolve_project
 
-    url = choose_registry(registry, previous, open_config())
+    url = choose_registry(registry, previous, open_config(), manifest)
     client = open_project_registry(url, offline=offline) if url is not None else None
     try:
         new = resolve_project(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aura_pkg.cli._common import (
+    choose_registry,
     fail,
     load_project,
     offline_option,
@@ -142,13 +143,14 @@ def install(
     from aura_pkg.project import lock_registry
 
     root, manifest = load_project(project)
+    config = open_config()
     locked = read_lock(root)
     if locked is None:
         result = relock(root, manifest, registry=registry, offline=offline, previous=None)
         report_lock(result)
         locked = result.lock
-    config = open_config()
-    url = registry or lock_registry(locked)
+    # Only a lock with registry packages needs a registry, and only one the user named.
+    url = choose_registry(registry, locked, config, manifest) if lock_registry(locked) else None
     client = open_project_registry(url, offline=offline) if url is not None else None
     try:
         root_key = config.root_key(client.url) if client is not None else None

@@ -170,11 +170,15 @@ def add(
 
     NAME alone requires the newest version (^MAJOR.MINOR.PATCH); NAME@REQ any
     requirement (a@^1.2, a@=0.3.1).  Comments and layout of aura.toml are kept;
-    if locking fails, aura.toml is left as it was.
+    if locking fails, aura.toml is left as it was.  A --registry that neither
+    aura.toml nor config.toml names is recorded as package.registry, since a lock
+    file alone may not choose a registry later.
     """
+    from aura_pkg._toml import atomic_write
     from aura_pkg.cli._locking import report_lock
     from aura_pkg.config import open_config
-    from aura_pkg.manifest import MANIFEST_FILE, add_dependency, load_manifest
+    from aura_pkg.manifest import MANIFEST_FILE, add_dependency, load_manifest, set_registry
+    from aura_pkg.registry import normalize_registry_url
 
     if spec is None and path is None:
         raise click.UsageError("give NAME[@REQ], or --path DIR")
@@ -193,7 +197,7 @@ def add(
     else:
         assert name is not None
         if requirement is None:
-            url = choose_registry(registry, previous, open_config())
+            url = choose_registry(registry, previous, open_config(), manifest)
             if url is None:
                 no_registry()
             requirement = _newest_requirement(url, name, offline)
@@ -203,7 +207,22 @@ def add(
     manifest_path = root / MANIFEST_FILE
     original = manifest_path.read_bytes()
     edited = add_dependency(manifest_path, name, value, dev=dev)
+    record = (
+        registry is not None
+        and not isinstance(value, PurePosixPath)
+        and manifest.package.registry is None
+        and normalize_registry_url(registry) not in open_config().registries()
+    )
+    if record:
+        assert registry is not None
+        try:
+            edited = set_registry(manifest_path, normalize_registry_url(registry))
+        except BaseException:
+            atomic_write(manifest_path, original, mode=None)
+            raise
     result = _lock_or_restore(root, edited, manifest_path, original, registry, offline, previous)
+    if record:
+        status(f"Recorded registry {normalize_registry_url(str(registry))} in aura.toml")
     table = "dev-dependencies" if dev else "dependencies"
     shown = f"path {value}" if isinstance(value, PurePosixPath) else value
     status(f"Added {name} ({shown}) to [{table}]")

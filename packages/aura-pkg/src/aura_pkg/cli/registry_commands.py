@@ -30,17 +30,23 @@ from aura_pkg.cli._common import (
 
 if TYPE_CHECKING:
     from aura_pkg.config import Config
+    from aura_pkg.manifest import Manifest
     from aura_pkg.registry.index import Verification
 
 __all__ = ["init_registry", "publish", "registry_url", "search", "yank"]
 
 
-def registry_url(explicit: str | None, config: Config, project: Path | None = None) -> str:
+def registry_url(
+    explicit: str | None,
+    config: Config,
+    project: Path | None = None,
+    manifest: Manifest | None = None,
+) -> str:
     """The registry of a command that may run outside a project."""
     lock = None
     if explicit is None and project is not None:
         lock = read_lock(project)
-    url = choose_registry(explicit, lock, config)
+    url = choose_registry(explicit, lock, config, manifest)
     if url is None:
         no_registry()
     return url
@@ -133,7 +139,7 @@ def publish(
         status(f"Signed with key {key_id[:16]}…; nothing uploaded (--dry-run)")
         _report_verification(package, verification)
         return
-    url = registry_url(registry, config, root)
+    url = registry_url(registry, config, root, manifest)
     with open_project_registry(url) as client:
         entry = client.publish(
             archive.data,

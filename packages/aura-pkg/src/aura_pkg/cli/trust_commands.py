@@ -58,7 +58,8 @@ def _credentials(
     if not found:
         fail(
             f"registry {client.url} needs an API token for this",
-            help=f"run `aura pkg login --registry {client.url}` first",
+            help=f"run `aura pkg login --registry {client.url}` first, or set AURA_REGISTRY_TOKEN "
+            f"with AURA_REGISTRY={client.url} (the token belongs to that registry only)",
         )
     return Credentials(token=found, owner=owner)
 

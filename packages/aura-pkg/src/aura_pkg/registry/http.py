@@ -332,7 +332,8 @@ class HttpRegistry(Registry):
             raise OfflineError(f"offline: {what} needs registry {self.url}")
         if not token:
             raise RegistryError(
-                f"{what} on registry {self.url} needs an API token (aura pkg login)"
+                f"{what} on registry {self.url} needs an API token (aura pkg login, or "
+                f"AURA_REGISTRY_TOKEN with AURA_REGISTRY={self.url})"
             )
         return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
