@@ -283,6 +283,17 @@ def test_check_package_name_and_import_name() -> None:
     assert check_package_name("a" * 65) is not None
     assert check_package_name("in") is not None
     assert import_name("my-lib") == "my_lib"
+
+
+def test_names_reserved_by_0_2_and_confusable_dashes_are_refused() -> None:
+    for word in ("lock", "shared", "spawn"):
+        problem = check_package_name(word)
+        assert problem is not None and "reserved word" in problem, word
+    for name in ("my--lib", "my-lib-", "a---b"):
+        problem = check_package_name(name)
+        assert problem is not None and "between two letters or digits" in problem, name
+    assert check_package_name("my-lib-2") is None
+    assert check_package_name("locks") is None
     assert Dependency("my-lib", path="x").import_name == "my_lib"
 
 

@@ -58,10 +58,15 @@ MANIFEST_FILE = "aura.toml"
 EDITIONS = ("2026",)
 DEFAULT_EDITION = EDITIONS[0]
 
-#: Names a package may not take: the language's reserved words and `std`.
-RESERVED_NAMES = RESERVED_WORDS | {"std"}
+#: Names a package may not take: the language's reserved words, the words version
+#: 0.2 reserves (`lock`, `shared`, `spawn`: a package published under one now could
+#: not be imported once the compiler reserves them), and `std`.
+RESERVED_NAMES = RESERVED_WORDS | {"lock", "shared", "spawn", "std"}
 
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,63}")
+#: `-` only between letters or digits: `my--lib` and `my-lib-` would be confused
+#: with `my-lib` by readers (and typosquatters count on that).
+_DASHES = re.compile(r"--|-$")
 _TOP_KEYS = ("package", "dependencies", "dev-dependencies")
 _PACKAGE_KEYS = (
     "name",
@@ -89,6 +94,11 @@ def check_package_name(name: str) -> str | None:
         return (
             f"invalid package name {name!r}: a name is a lowercase ASCII letter followed by "
             "up to 63 lowercase letters, digits or `-`"
+        )
+    if _DASHES.search(name):
+        return (
+            f"invalid package name {name!r}: a `-` must stand between two letters or digits "
+            "(no `--`, no trailing `-`)"
         )
     if import_name(name) in RESERVED_NAMES:
         what = "the standard library's name" if name == "std" else "a reserved word of Aura"

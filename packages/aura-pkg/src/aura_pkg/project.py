@@ -292,7 +292,7 @@ def named_registry(url: str, lock: Lockfile, named: Sequence[str | None]) -> str
         "nor config.toml names; a lock file cannot choose a registry (it may have been "
         "rewritten to send the install, and your token, elsewhere)",
         file=lock.file,
-        help=f"if you trust {url}, set `registry = \"{url}\"` in aura.toml's [package] or "
+        help=f'if you trust {url}, set `registry = "{url}"` in aura.toml\'s [package] or '
         "pass it as --registry; otherwise `aura pkg lock --registry URL` locks again from "
         "yours",
     )

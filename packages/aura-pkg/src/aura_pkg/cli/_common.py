@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,12 +45,14 @@ if TYPE_CHECKING:
 __all__ = [
     "CommandFailed",
     "choose_registry",
+    "data",
     "fail",
     "load_project",
     "no_registry",
     "offline_option",
     "open_project_registry",
     "package_diagnostic",
+    "printable",
     "project_option",
     "read_lock",
     "registry_option",
@@ -79,9 +82,34 @@ def fail(message: str, *, help: str | None = None) -> NoReturn:
     raise CommandFailed(message, help=help)
 
 
+#: Characters a registry's text may not send to a terminal: C0 and C1 controls (escape
+#: sequences, OSC 8 hyperlinks, a `\r` that overwrites what was printed) and the
+#: bidirectional overrides that make text read differently from what it is.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """``text`` safe to print: every unprintable character as ``\\u{XX}``.
+
+    Registries are not trusted, and neither is what they send: names,
+    descriptions, owners and error messages all pass through here.  With
+    ``one_line`` a newline or tab is escaped too (a field of a one-line listing).
+    """
+    pattern = _ONE_LINE if one_line else _UNPRINTABLE
+    return pattern.sub(lambda m: f"\\u{{{ord(m.group()):x}}}", text)
+
+
+_ONE_LINE = re.compile(f"{_UNPRINTABLE.pattern}|[\t\n]")
+
+
 def status(message: str) -> None:
     """A progress or result line for people, on stderr (stdout is for data)."""
-    click.echo(message, err=True)
+    click.echo(printable(message), err=True)
+
+
+def data(line: str) -> None:
+    """A line of data on stdout (a listing a script may read), printable."""
+    click.echo(printable(line, one_line=True))
 
 
 def _file_text(file: str | None) -> str | None:
@@ -100,6 +128,7 @@ def package_diagnostic(error: PackageError, help: str | None = None) -> Diagnost
     """The diagnostic of a package error, with its file's text when a line is known."""
     text = _file_text(error.file) if error.line is not None else None
     diagnostic = error.diagnostic(text)
+    diagnostic = dataclasses.replace(diagnostic, message=printable(diagnostic.message))
     if help is not None:
         diagnostic = dataclasses.replace(diagnostic, help=Help(help))
     return diagnostic
@@ -119,7 +148,7 @@ def _report(exc: BaseException) -> bool:
     if isinstance(exc, PackageError):
         reporter.emit(package_diagnostic(exc))
     elif isinstance(exc, CommandFailed):
-        reporter.emit(Diagnostic.error("", exc.message, help=exc.help))
+        reporter.emit(Diagnostic.error("", printable(exc.message), help=exc.help))
     elif isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         reporter.emit(Diagnostic.error("", f"{where}{exc.strerror or exc}"))

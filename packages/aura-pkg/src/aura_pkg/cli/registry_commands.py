@@ -17,6 +17,7 @@ import click
 
 from aura_pkg.cli._common import (
     choose_registry,
+    data,
     fail,
     load_project,
     no_registry,
@@ -73,7 +74,7 @@ def search(text: str, page: int, registry: str | None) -> None:
     width = max(len(f"{h.name} {h.version}") for h in results.hits)
     for hit in results.hits:
         head = f"{hit.name} {hit.version}"
-        click.echo(f"{head:<{width}}  {hit.description}".rstrip())
+        data(f"{head:<{width}}  {hit.description}".rstrip())
     shown = (page - 1) * 20 + len(results.hits)
     if shown < results.total:
         status(f"{shown} of {results.total} shown; --page {page + 1} for more")

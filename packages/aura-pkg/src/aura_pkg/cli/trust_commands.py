@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from aura_pkg.cli._common import fail, open_project_registry, registry_option, reported, status
+from aura_pkg.cli._common import (
+    data,
+    fail,
+    open_project_registry,
+    registry_option,
+    reported,
+    status,
+)
 from aura_pkg.cli.registry_commands import registry_url
 
 if TYPE_CHECKING:
@@ -224,4 +231,4 @@ def owner_list(name: str, registry: str | None) -> None:
     with open_project_registry(registry_url(registry, open_config())) as client:
         owners = client.owners(name)
     for user in owners:
-        click.echo(user)
+        data(user)
