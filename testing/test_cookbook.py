@@ -3,8 +3,9 @@
 Collected: each ``cookbook/*.aura`` file, and each fenced code block marked
 ``aura`` in ``docs/**/*.md`` and the top-level ``README.md``.  A block whose first
 line is ``# fragment`` holds statements shown outside their cell; it is wrapped
-in one before parsing.  The cookbook is also run through the installed
-``aura check`` command.
+in one before parsing.  A block marked with a syntax error
+(``<!-- error: E0010 at 2:10 -->``) must fail to parse with that code.  The
+cookbook is also run through the installed ``aura check`` command.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Block:
     path: Path
     line: int  # 1-based line of the block's first line of code
     text: str
+    #: The codes of the parser's errors (E00xx) that the block's marks expect.
+    syntax_errors: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -45,7 +48,11 @@ class Block:
 
 def aura_blocks(path: Path) -> list[Block]:
     """The fenced blocks whose info string starts with ``aura`` in a Markdown file."""
-    return [Block(path, b.line, b.text) for b in read_blocks(path) if b.lang == "aura"]
+    return [
+        Block(path, b.line, b.text, frozenset(e[1] for e in b.expected("error") if e[1] < "E01"))
+        for b in read_blocks(path)
+        if b.lang == "aura"
+    ]
 
 
 def as_module(block: Block) -> str:
@@ -97,7 +104,13 @@ def test_cookbook_program_parses(path: Path) -> None:
 
 @pytest.mark.parametrize("block", DOC_BLOCKS, ids=lambda b: b.id)
 def test_docs_code_block_parses(block: Block) -> None:
-    check_parses(SourceFile(block.id, as_module(block)))
+    if not block.syntax_errors:
+        check_parses(SourceFile(block.id, as_module(block)))
+        return
+    from aura_parse import parse_module
+
+    result = parse_module(SourceFile(block.id, block.text))
+    assert {d.code for d in result.diagnostics if d.is_error} == block.syntax_errors
 
 
 def _check_command() -> click.Command:

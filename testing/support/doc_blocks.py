@@ -1,7 +1,8 @@
 """The fenced blocks of a Markdown page, with the marks written before each.
 
 A mark is an HTML comment in the prose between two blocks, such as
-``<!-- output -->``, ``<!-- expect: V0007 at 4:16 -->`` or
+``<!-- output -->``, ``<!-- expect: V0007 at 4:16 -->``,
+``<!-- error: E0109 at 3:17 -->`` or
 ``<!-- output: not run (needs a registry) -->``; it belongs to the block that
 follows it.  Each block also knows the most recent ``aura`` block before it on
 the same page: the program a terminal transcript runs.
@@ -12,6 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+#: ``expect``, ``warn`` and ``error`` marks: ``V0007 at 4:16``, optionally with a
+#: status first (``unknown V0009 at 3:12``).
+_WHERE = re.compile(r"^(?:(failed|unknown|timeout) )?([EVW]\d{4}) at (\d+):(\d+)$")
+#: The status a mark of each kind gives when it names none.
+_DEFAULT_STATUS = {"expect": "failed", "warn": "warning", "error": "error"}
+
+#: The language reference: its examples are the suites' test programs.
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "language.md"
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
 _MARK = re.compile(r"<!-- (\w[\w-]*)(?::(.*?))? -->", re.DOTALL)
@@ -37,6 +47,27 @@ class Block:
 
     def has_mark(self, name: str) -> bool:
         return any(key == name for key, _ in self.marks)
+
+    def expected(self, kind: str) -> set[tuple[str, str, int, int]]:
+        """``(status, code, line, column)`` of each ``expect``, ``warn`` or ``error``
+        mark of this block: what must go wrong where, and nothing else."""
+        out = set()
+        for value in self.mark_values(kind):
+            m = _WHERE.match(value)
+            assert m, f"{self.path.name}:{self.line}: cannot read the mark `{kind}: {value}`"
+            status = m.group(1) or _DEFAULT_STATUS[kind]
+            out.add((status, m.group(2), int(m.group(3)), int(m.group(4))))
+        return out
+
+    @property
+    def is_fragment(self) -> bool:
+        """Statements shown out of their cell: the first line is ``# fragment``."""
+        return self.text.lstrip("\n").split("\n", 1)[0].strip() == "# fragment"
+
+
+def reference_programs() -> list[Block]:
+    """The ``aura`` blocks of the language reference (which must exist)."""
+    return [b for b in read_blocks(REFERENCE) if b.lang == "aura"]
 
 
 def read_blocks(path: Path) -> list[Block]:

@@ -15,32 +15,18 @@ checked with those of every other page by `testing/test_doc_outputs.py`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from block_results import verify_text
 from doc_blocks import Block, read_blocks
-
-from aura_verify import Options, verify_paths
 
 BOOK = Path(__file__).parents[2] / "docs" / "book"
 CHAPTER = BOOK / "10_verification.md"
 
-_EXPECT = re.compile(r"^(?:(failed|unknown|timeout) )?([VW]\d{4}) at (\d+):(\d+)$")
-
 BLOCKS = read_blocks(CHAPTER)
 PROGRAMS = [b for b in BLOCKS if b.lang == "aura"]
 OUTPUTS = [b for b in BLOCKS if b.has_mark("output")]
-
-
-def _expected(block: Block, kind: str) -> set[tuple[str, str, int, int]]:
-    out = set()
-    for value in block.mark_values(kind):
-        m = _EXPECT.match(value)
-        assert m, f"line {block.line}: cannot read the mark `{value}`"
-        status = m.group(1) or ("warning" if kind == "warn" else "failed")
-        out.add((status, m.group(2), int(m.group(3)), int(m.group(4))))
-    return out
 
 
 def test_the_chapter_has_programs_and_outputs() -> None:
@@ -51,23 +37,6 @@ def test_the_chapter_has_programs_and_outputs() -> None:
 
 @pytest.mark.parametrize("block", PROGRAMS, ids=[f"line{b.line}" for b in PROGRAMS])
 def test_program_verifies_as_the_chapter_says(block: Block, tmp_path: Path) -> None:
-    path = tmp_path / "example.aura"
-    path.write_text(block.text, encoding="utf-8")
-    files, compiled, _ = verify_paths([str(path)], Options(timeout=30.0))
-    errors = [d.message for f in files for d in f.diagnostics if d.is_error]
-    assert compiled and not errors, errors
-    cells = [c for f in files for c in f.cells]
-    assert cells
-    failures = set()
-    for c in cells:
-        for fl in c.failures:
-            pos = fl.file.position(fl.span.start)
-            failures.add((fl.status, fl.code, pos.line, pos.column))
-    warnings = set()
-    for f in files:
-        for d in f.diagnostics:
-            assert d.file is not None and d.span is not None
-            pos = d.file.position(d.span.start)
-            warnings.add(("warning", d.code, pos.line, pos.column))
-    assert failures == _expected(block, "expect")
-    assert warnings == _expected(block, "warn")
+    failures, warnings = verify_text(block.text, tmp_path / "example.aura")
+    assert failures == block.expected("expect")
+    assert warnings == block.expected("warn")

@@ -1,19 +1,26 @@
-"""Every program of the language spec verifies (issue 5's "every spec example
-verifies"), spec section 11's binary_search quickly, and so do the cookbook's
-contracts and the standard library's pure cells."""
+"""Every program of the language reference (`docs/reference/language.md`)
+verifies as its marks say, and so do the cookbook's contracts and the standard
+library's pure cells.
+
+A reference program without marks verifies completely, with no warning;
+`<!-- expect: ... -->` and `<!-- warn: ... -->` marks list exactly the
+obligations not proven and the warnings (as in `test_book.py`).  Programs marked
+`<!-- error: ... -->` do not compile (`testing/check/test_clean.py` holds them to
+their codes) and fragments are statements out of their cell, so neither is
+verified here."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from block_results import verify_text
+from doc_blocks import Block, reference_programs
 
 from aura_core.stdlib import std_root
 from aura_verify import Options, verify_paths
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT.parent / "shared" / "spec" / "language.md"
 
 #: Cookbook cells whose contracts say too little for their callers' asserts
 #: (modular verification: `fizzbuzz` has no postcondition) or that use text
@@ -21,11 +28,7 @@ SPEC = ROOT.parent / "shared" / "spec" / "language.md"
 COOKBOOK_NOT_VERIFIED = {"fizzbuzz_words": "failed", "word_count": "unknown"}
 
 
-def spec_programs() -> list[str]:
-    if not SPEC.exists():
-        return []
-    blocks = re.findall(r"```aura\n(.*?)```", SPEC.read_text(encoding="utf-8"), re.S)
-    return [b for b in blocks if not b.startswith("# fragment")]
+PROGRAMS = [b for b in reference_programs() if not b.is_fragment and not b.has_mark("error")]
 
 
 def statuses(path: Path) -> dict[str, str]:
@@ -34,12 +37,15 @@ def statuses(path: Path) -> dict[str, str]:
     return {c.name.name: c.status for f in files for c in f.cells}
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="the language spec is not beside this checkout")
-@pytest.mark.parametrize("index", range(len(spec_programs())))
-def test_spec_example_verifies(index: int, tmp_path: Path) -> None:
-    path = tmp_path / f"example{index}.aura"
-    path.write_text(spec_programs()[index], encoding="utf-8")
-    assert set(statuses(path).values()) <= {"verified"}
+def test_the_reference_has_programs_to_verify() -> None:
+    assert len(PROGRAMS) >= 35
+
+
+@pytest.mark.parametrize("block", PROGRAMS, ids=lambda b: f"line{b.line}")
+def test_reference_program_verifies_as_marked(block: Block, tmp_path: Path) -> None:
+    failures, warnings = verify_text(block.text, tmp_path / "example.aura")
+    assert failures == block.expected("expect")
+    assert warnings == block.expected("warn")
 
 
 def test_binary_search_verifies() -> None:

@@ -1,17 +1,16 @@
-"""The parser builds the tree the spec's syntax describes."""
+"""The parser builds the tree the language reference's syntax describes
+(`docs/reference/language.md`, whose examples are read through `doc_blocks`)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from doc_blocks import Block, reference_programs
 
 from aura_core import ast
 from aura_core.source import SourceFile
 from aura_parse import ParseError, parse_expr, parse_module
-
-SPEC = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "language.md"
 
 
 def parse_ok(text: str) -> ast.Module:
@@ -27,36 +26,53 @@ def body(text: str) -> tuple[ast.Stmt, ...]:
     return cell.body.stmts
 
 
-def spec_blocks() -> list[str]:
-    if not SPEC.exists():
-        pytest.skip("the language spec is not beside this checkout")
-    return re.findall(r"```aura\n(.*?)```", SPEC.read_text(encoding="utf-8"), re.S)
+def syntax_errors(block: Block) -> set[tuple[str, str, int, int]]:
+    """The block's ``error`` marks that the parser reports (codes E00xx)."""
+    return {e for e in block.expected("error") if e[1].startswith("E00")}
 
 
-def as_module(block: str) -> str:
-    """A spec block as a module: fragments become the body of a cell."""
-    if not block.startswith("# fragment"):
-        return block
-    lines = [line for line in block.splitlines()[1:] if line.strip()]
+def reference_blocks() -> list[Block]:
+    """The reference's examples that parse (the others show syntax errors)."""
+    return [b for b in reference_programs() if not syntax_errors(b)]
+
+
+def as_module(block: Block) -> str:
+    """A reference block as a module: fragments become the body of a cell."""
+    if not block.is_fragment:
+        return block.text
+    lines = [line for line in block.text.splitlines()[1:] if line.strip()]
     if all(line.startswith(("forall", "exists")) for line in lines):
         lines = [f"assert {line}" for line in lines]
     return "cell fragment():\n" + "".join(f"    {line}\n" for line in lines)
 
 
-def test_every_spec_example_parses() -> None:
-    blocks = spec_blocks()
-    assert len(blocks) >= 6
+def test_every_reference_example_parses() -> None:
+    blocks = reference_blocks()
+    assert len(blocks) >= 40
     for block in blocks:
         parse_ok(as_module(block))
 
 
-def test_binary_search_example_structure() -> None:
-    block = next(b for b in spec_blocks() if "binary_search" in b)
-    module = parse_ok(block)
+def test_every_syntax_error_of_the_reference_is_reported_where_marked() -> None:
+    shown = [b for b in reference_programs() if syntax_errors(b)]
+    assert len(shown) >= 4
+    for block in shown:
+        result = parse_module(SourceFile("example.aura", block.text))
+        found = set()
+        for d in result.diagnostics:
+            assert d.span is not None
+            pos = (d.file or result.source).position(d.span.start)
+            found.add(("error", d.code, pos.line, pos.column))
+        assert found == syntax_errors(block), f"line {block.line}: {found}"
+
+
+def test_complete_program_structure() -> None:
+    block = next(b for b in reference_blocks() if "cell argmax" in b.text)
+    module = parse_ok(block.text)
     imp, search, main = module.decls
     assert imp == ast.Import(("std", "io"), None, span=ast.NO_SPAN)
-    assert isinstance(search, ast.CellDecl) and search.pub and search.name == "binary_search"
-    assert search.doc == "Index of `key` in the sorted vector `a`, or -1."
+    assert isinstance(search, ast.CellDecl) and search.pub and search.name == "argmax"
+    assert search.doc == "Position of a largest element of `v`, which must not be empty."
     assert [type(c).__name__ for c in search.clauses] == ["Requires", "Ensures", "Ensures"]
     loop = search.body.stmts[2] if search.body else None
     assert isinstance(loop, ast.WhileStmt)
@@ -364,14 +380,14 @@ def test_parse_expr_raises_on_error() -> None:
     assert info.value.diagnostics[0].code == "E0001"
 
 
-def test_every_spec_example_round_trips_through_the_formatter() -> None:
+def test_every_reference_example_round_trips_through_the_formatter() -> None:
     from aura_parse import format_module
 
-    for block in spec_blocks():
+    for block in reference_blocks():
         text = as_module(block)
-        first = parse_module(SourceFile("spec.aura", text))
+        first = parse_module(SourceFile("example.aura", text))
         formatted = format_module(first.module, first.comments, first.source)
-        second = parse_module(SourceFile("spec.aura", formatted))
+        second = parse_module(SourceFile("example.aura", formatted))
         assert second.diagnostics == ()
         assert second.module == first.module
         assert [c.text for c in second.comments] == [c.text for c in first.comments]
