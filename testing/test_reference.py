@@ -1,8 +1,9 @@
 """The language reference (`docs/reference/language.md`) has the shape its
 readers and its tests rely on: sections 1-16 in order, a "Not yet implemented"
 box with a rejected program for each part of version 0.2 the checker refuses,
-and only marks that some test reads (a misspelt mark would leave its block
-untested in the way the page claims).
+only marks that some test reads (a misspelt mark would leave its block
+untested in the way the page claims), and the codes of each block that must
+fail named where a reader sees them.
 
 What the marks say is checked elsewhere: `testing/check/test_clean.py`
 (errors), `testing/verify/test_spec_examples.py` (verification),
@@ -53,3 +54,12 @@ def test_a_rejected_program_is_neither_verified_nor_a_fragment() -> None:
     for block in BLOCKS:
         if block.has_mark("error"):
             assert not block.has_mark("expect") and not block.is_fragment, block.line
+
+
+def test_a_block_that_fails_says_so_where_a_reader_sees_it() -> None:
+    # Marks are HTML comments, hidden when the page is rendered, so the prose
+    # just above the block names each code it must fail with.
+    for block in BLOCKS:
+        codes = {code for kind in ("error", "expect") for _, code, _, _ in block.expected(kind)}
+        missing = {code for code in codes if code not in block.prose}
+        assert not missing, f"line {block.line}: the prose above does not name {missing}"

@@ -41,6 +41,9 @@ class Block:
     marks: tuple[tuple[str, str], ...]
     #: The most recent ``aura`` block before this one on the page.
     program: str | None
+    #: The page's text between the previous block and this one, marks left out:
+    #: what a reader sees of the block's introduction.
+    prose: str = ""
 
     def mark_values(self, name: str) -> list[str]:
         return [value for key, value in self.marks if key == name]
@@ -97,7 +100,8 @@ def read_blocks(path: Path) -> list[Block]:
         marks = tuple((k, (v or "").strip()) for k, v in _MARK.findall("\n".join(prose)))
         text = "\n".join(body) + "\n"
         lang = info[0] if info else ""
-        blocks.append(Block(path, lang, text, i + 2, marks, program))
+        shown = _MARK.sub("", "\n".join(prose)).strip()
+        blocks.append(Block(path, lang, text, i + 2, marks, program, shown))
         if lang == "aura":
             program = text
         prose = []
