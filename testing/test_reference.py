@@ -17,6 +17,12 @@ import re
 
 from doc_blocks import REFERENCE, read_blocks
 
+from aura_core.keywords import RESERVED_WORDS
+from aura_core.methods import method_names, static_function_names
+from aura_core.prelude import option_type, result_type
+from aura_core.stdlib import std_root
+from aura_core.types import F64, STRING, MapType, Prim, Type, VecType
+
 TEXT = REFERENCE.read_text(encoding="utf-8")
 BLOCKS = read_blocks(REFERENCE)
 
@@ -63,3 +69,65 @@ def test_a_block_that_fails_says_so_where_a_reader_sees_it() -> None:
         codes = {code for kind in ("error", "expect") for _, code, _, _ in block.expected(kind)}
         missing = {code for code in codes if code not in block.prose}
         assert not missing, f"line {block.line}: the prose above does not name {missing}"
+
+
+def test_the_reserved_words_listed_are_the_lexers() -> None:
+    section = _sections()[1]
+    listing = next(b for b in BLOCKS if b.lang == "text" and "invariant" in b.text)
+    assert listing.text in section
+    assert set(listing.text.split()) == RESERVED_WORDS
+
+
+def _receiver(label: str) -> Type:
+    """A receiver type for a row of the methods table (a fixed width for integers)."""
+    return {
+        "integers": Prim("u8"),
+        "`f64`": F64,
+        "`String`": STRING,
+        "`Vec<T>`": VecType(Prim("i64")),
+        "`Map<K, V>`": MapType(STRING, Prim("i64")),
+        "`Option<T>`": option_type(Prim("i64")),
+        "`Result<T, E>`": result_type(Prim("i64"), STRING),
+    }[label]
+
+
+def _named(cell: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The methods and the static functions (owner, name) a table cell names;
+    ``checked_add/sub/mul(o)`` names three methods."""
+    methods, statics = set(), set()
+    for owner, names in re.findall(r"(?:(\w+)::)?(\w+(?:/\w+)*)\(", cell):
+        first, *more = names.split("/")
+        prefix = first.rsplit("_", 1)[0] + "_" if more else ""
+        group = {first, *(prefix + m for m in more)}
+        if owner:
+            statics |= {(owner, n) for n in group}
+        else:
+            methods |= group
+    return methods, statics
+
+
+def test_the_methods_table_lists_every_built_in_method() -> None:
+    table = _sections()[6].split("| type | methods |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split(" | ", 1) for line in table.splitlines() if line.startswith("| ")]
+    listed_statics = set()
+    for label, cell in ((r[0].lstrip("| "), r[1]) for r in rows if not r[0].startswith("| ---")):
+        methods, statics = _named(cell)
+        assert methods == set(method_names(_receiver(label))), label
+        listed_statics |= statics
+    owners = {"Vec", "Map", "String"}
+    assert listed_statics == {(o, n) for o in owners for n in static_function_names(o)}
+
+
+def test_the_standard_modules_table_lists_every_public_declaration() -> None:
+    table = _sections()[6].split("| module | contents |", 1)[1].split("\n\n", 1)[0]
+    modules = {}
+    for line in table.splitlines()[2:]:  # after the header row and the rule
+        name, cell = line.strip("| ").split(" | ", 1)
+        spans = re.findall(r"`(\w+)", cell)
+        modules[name.strip("`")] = {w for w in spans if not w[0].isupper() or w.isupper()}
+    declared = {}
+    for path in sorted(std_root().glob("*.aura")):
+        text = path.read_text(encoding="utf-8")
+        names = re.findall(r"^pub (?:\w+ )*(?:cell|const) (\w+)", text, flags=re.MULTILINE)
+        declared[f"std::{path.stem}"] = set(names)
+    assert modules == declared
