@@ -80,7 +80,7 @@ def test_the_reserved_words_listed_are_the_lexers() -> None:
 
 def _receiver(label: str) -> Type:
     """A receiver type for a row of the methods table (a fixed width for integers)."""
-    return {
+    receivers: dict[str, Type] = {
         "integers": Prim("u8"),
         "`f64`": F64,
         "`String`": STRING,
@@ -88,7 +88,8 @@ def _receiver(label: str) -> Type:
         "`Map<K, V>`": MapType(STRING, Prim("i64")),
         "`Option<T>`": option_type(Prim("i64")),
         "`Result<T, E>`": result_type(Prim("i64"), STRING),
-    }[label]
+    }
+    return receivers[label]
 
 
 def _named(cell: str) -> tuple[set[str], set[tuple[str, str]]]:

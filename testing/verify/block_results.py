@@ -20,12 +20,12 @@ def verify_text(text: str, path: Path) -> tuple[Found, Found]:
     assert compiled and not errors, errors
     cells = [c for f in files for c in f.cells]
     assert cells, "no cell to verify"
-    failures = set()
+    failures: Found = set()
     for c in cells:
         for fl in c.failures:
             pos = fl.file.position(fl.span.start)
             failures.add((fl.status, fl.code, pos.line, pos.column))
-    warnings = set()
+    warnings: Found = set()
     for f in files:
         for d in f.diagnostics:
             assert d.file is not None and d.span is not None
