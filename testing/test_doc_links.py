@@ -1,11 +1,11 @@
 """Every relative link of the documentation leads somewhere: to a file or
 directory of the repository and, when it names one, to a heading of that page.
 
-Pages: every Markdown file under ``docs/``, ``ARCHITECTURE.md`` and every
-``README.md`` of the repository.  Links inside code (fenced blocks and inline
-code) are not links.  A heading's anchor is the one GitHub makes: the text in
-lower case, punctuation dropped, spaces as ``-``, and ``-1``, ``-2``, ... after
-repeats.
+Pages: every Markdown file under ``docs/`` and at the top of the repository
+(``ARCHITECTURE.md``, ``CONTRIBUTING.md``, ...) and every ``README.md``.
+Links inside code (fenced blocks and inline code) are not links.  A heading's
+anchor is the one GitHub makes: the text in lower case, punctuation dropped,
+spaces as ``-``, and ``-1``, ``-2``, ... after repeats.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _pages() -> list[Path]:
     readmes = [
         p for p in ROOT.rglob("README.md") if not _SKIP_DIRS & set(p.relative_to(ROOT).parts)
     ]
-    return sorted({*ROOT.joinpath("docs").rglob("*.md"), ROOT / "ARCHITECTURE.md", *readmes})
+    return sorted({*ROOT.joinpath("docs").rglob("*.md"), *ROOT.glob("*.md"), *readmes})
 
 
 PAGES = _pages()
@@ -84,7 +84,7 @@ def broken(page: Path) -> list[str]:
 
 def test_the_pages_are_found() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in PAGES}
-    assert {"README.md", "docs/README.md", "docs/reference/language.md"} <= names
+    assert {"README.md", "ARCHITECTURE.md", "docs/README.md", "docs/reference/language.md"} <= names
     assert "packages/aura-verify/README.md" in names
 
 
