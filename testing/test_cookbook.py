@@ -49,7 +49,12 @@ class Block:
 def aura_blocks(path: Path) -> list[Block]:
     """The fenced blocks whose info string starts with ``aura`` in a Markdown file."""
     return [
-        Block(path, b.line, b.text, frozenset(e[1] for e in b.expected("error") if e[1] < "E01"))
+        Block(
+            path,
+            b.line,
+            b.text,
+            frozenset(e[1] for e in b.expected("error") if e[1].startswith("E00")),
+        )
         for b in read_blocks(path)
         if b.lang == "aura"
     ]
