@@ -148,3 +148,17 @@ def test_exit_without_shutdown_exits_with_status_1() -> None:
     assert status == 1
     _, status = serve(INIT + INITIALIZED + SHUTDOWN + EXIT)
     assert status == 0
+
+
+def test_the_server_announces_every_feature_it_registers() -> None:
+    replies, _ = serve(INIT + SHUTDOWN + EXIT)
+    capabilities = answered(replies)[1]["result"]["capabilities"]
+    for provider in (
+        "foldingRangeProvider",
+        "documentHighlightProvider",
+        "workspaceSymbolProvider",
+        "callHierarchyProvider",
+        "hoverProvider",
+        "renameProvider",
+    ):
+        assert capabilities.get(provider), provider

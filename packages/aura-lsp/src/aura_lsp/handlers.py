@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
+from aura_core.modules import ModulePath
 from aura_core.source import SourceFile, Span
 from aura_lsp.analysis import Snapshot
+from aura_lsp.call_hierarchy import incoming_calls, outgoing_calls, prepare_call_hierarchy
 from aura_lsp.completion import complete
 from aura_lsp.diagnostics import code_actions
+from aura_lsp.folding import folding_ranges
 from aura_lsp.hover import hover
-from aura_lsp.navigation import RenameRefused, definition, prepare_rename, references, rename
+from aura_lsp.navigation import (
+    RenameRefused,
+    definition,
+    highlights,
+    prepare_rename,
+    references,
+    rename,
+)
 from aura_lsp.positions import source_offset
 from aura_lsp.semantic_tokens import MODIFIERS, TOKEN_TYPES, semantic_tokens
 from aura_lsp.server import STATS, AuraServer
 from aura_lsp.settings import Settings
-from aura_lsp.symbols import document_symbols
+from aura_lsp.symbols import document_symbols, workspace_symbols
 from aura_lsp.workspace import root_of
 from aura_parse import FormatterBug, reformat
 
@@ -80,6 +90,34 @@ def did_close(ls: AuraServer, params: lsp.DidCloseTextDocumentParams) -> None:
 
 # -- features ------------------------------------------------------------------------------
 
+R = TypeVar("R")
+
+
+class _AtPosition(Protocol):
+    """The parameters of every request about one position of a document."""
+
+    @property
+    def text_document(self) -> lsp.TextDocumentIdentifier: ...
+
+    @property
+    def position(self) -> lsp.Position: ...
+
+
+async def _in_module(
+    ls: AuraServer,
+    params: _AtPosition,
+    feature: Callable[[Snapshot, ModulePath, int], R],
+    outside: R,
+) -> R | None:
+    """``feature`` at the request's position in its module (``outside`` if not in one)."""
+    uri = params.text_document.uri
+
+    def answer(s: Snapshot, source: SourceFile, offset: int) -> R:
+        path = s.module_of(uri)
+        return feature(s, path, offset) if path is not None else outside
+
+    return await ls.at(uri, params.position, answer)
+
 
 async def on_hover(ls: AuraServer, params: lsp.HoverParams) -> lsp.Hover | None:
     def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Hover | None:
@@ -89,45 +127,28 @@ async def on_hover(ls: AuraServer, params: lsp.HoverParams) -> lsp.Hover | None:
 
 
 async def on_definition(ls: AuraServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-    uri = params.text_document.uri
-
-    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Location | None:
-        path = s.module_of(uri)
-        return definition(s, path, offset) if path is not None else None
-
-    return await ls.at(uri, params.position, answer)
+    return await _in_module(ls, params, definition, None)
 
 
 async def on_references(ls: AuraServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
-    uri = params.text_document.uri
+    include = params.context.include_declaration
 
-    def answer(s: Snapshot, source: SourceFile, offset: int) -> list[lsp.Location]:
-        path = s.module_of(uri)
-        include = params.context.include_declaration
-        return references(s, path, offset, include) if path is not None else []
+    def found(s: Snapshot, path: ModulePath, offset: int) -> list[lsp.Location]:
+        return references(s, path, offset, include)
 
-    return await ls.at(uri, params.position, answer)
+    return await _in_module(ls, params, found, [])
 
 
 async def on_prepare_rename(ls: AuraServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
-    uri = params.text_document.uri
-
-    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.Range | None:
-        path = s.module_of(uri)
-        return prepare_rename(s, path, offset) if path is not None else None
-
-    return await ls.at(uri, params.position, answer)
+    return await _in_module(ls, params, prepare_rename, None)
 
 
 async def on_rename(ls: AuraServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
-    uri = params.text_document.uri
-
-    def answer(s: Snapshot, source: SourceFile, offset: int) -> lsp.WorkspaceEdit | None:
-        path = s.module_of(uri)
-        return rename(s, path, offset, params.new_name) if path is not None else None
+    def renamed(s: Snapshot, path: ModulePath, offset: int) -> lsp.WorkspaceEdit | None:
+        return rename(s, path, offset, params.new_name)
 
     try:
-        return await ls.at(uri, params.position, answer)
+        return await _in_module(ls, params, renamed, None)
     except RenameRefused as e:
         raise JsonRpcInvalidParams(str(e)) from None
 
@@ -209,6 +230,49 @@ def on_stats(ls: AuraServer, params: Any) -> dict[str, Any]:
     return ls.telemetry.stats()
 
 
+async def on_folding(
+    ls: AuraServer, params: lsp.FoldingRangeParams
+) -> list[lsp.FoldingRange] | None:
+    found = await ls.module_for(params.text_document.uri)
+    if found is None:
+        return None
+    snapshot, source, path = found
+    parsed = snapshot.loaded.parses.get(path)
+    return folding_ranges(source, parsed.module, parsed.comments) if parsed is not None else []
+
+
+async def on_highlight(
+    ls: AuraServer, params: lsp.DocumentHighlightParams
+) -> list[lsp.DocumentHighlight] | None:
+    return await _in_module(ls, params, highlights, [])
+
+
+def on_workspace_symbol(
+    ls: AuraServer, params: lsp.WorkspaceSymbolParams
+) -> list[lsp.WorkspaceSymbol]:
+    return workspace_symbols(list(ls.snapshots.values()), params.query)
+
+
+async def on_prepare_call_hierarchy(
+    ls: AuraServer, params: lsp.CallHierarchyPrepareParams
+) -> list[lsp.CallHierarchyItem] | None:
+    return await _in_module(ls, params, prepare_call_hierarchy, [])
+
+
+async def on_incoming_calls(
+    ls: AuraServer, params: lsp.CallHierarchyIncomingCallsParams
+) -> list[lsp.CallHierarchyIncomingCall] | None:
+    found = await ls.snapshot_for(params.item.uri)
+    return incoming_calls(found[0], params.item.data) if found is not None else None
+
+
+async def on_outgoing_calls(
+    ls: AuraServer, params: lsp.CallHierarchyOutgoingCallsParams
+) -> list[lsp.CallHierarchyOutgoingCall] | None:
+    found = await ls.snapshot_for(params.item.uri)
+    return outgoing_calls(found[0], params.item.data) if found is not None else None
+
+
 #: Every LSP method the server answers: (method, handler, the capability's options).
 FEATURES: tuple[tuple[str, Callable[..., Any], Any], ...] = (
     (lsp.INITIALIZE, initialize, None),
@@ -238,6 +302,12 @@ FEATURES: tuple[tuple[str, Callable[..., Any], Any], ...] = (
         lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
     ),
     (STATS, on_stats, None),
+    (lsp.TEXT_DOCUMENT_FOLDING_RANGE, on_folding, None),
+    (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, on_highlight, None),
+    (lsp.WORKSPACE_SYMBOL, on_workspace_symbol, None),
+    (lsp.TEXT_DOCUMENT_PREPARE_CALL_HIERARCHY, on_prepare_call_hierarchy, None),
+    (lsp.CALL_HIERARCHY_INCOMING_CALLS, on_incoming_calls, None),
+    (lsp.CALL_HIERARCHY_OUTGOING_CALLS, on_outgoing_calls, None),
 )
 
 

@@ -1,4 +1,4 @@
-"""Go to definition, find references and rename, across the modules of a program.
+"""Go to definition, find references, highlight and rename, across a program's modules.
 
 All three start from the occurrence under the cursor (:mod:`aura_lsp.index`).
 References are searched in every module of the program that has a document
@@ -19,7 +19,7 @@ from aura_lsp.analysis import Snapshot
 from aura_lsp.index import Occurrence, Target, occurrences, target_at
 from aura_lsp.positions import lsp_range
 
-__all__ = ["RenameRefused", "definition", "references", "rename"]
+__all__ = ["RenameRefused", "definition", "highlights", "references", "rename"]
 
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 
@@ -88,6 +88,20 @@ def references(
         if loc is not None:
             out.append(loc)
     return out
+
+
+def highlights(snapshot: Snapshot, path: ModulePath, offset: int) -> list[lsp.DocumentHighlight]:
+    """Every occurrence in this module of what the cursor names; its declaration as written."""
+    occ = target_at(snapshot, path, offset)
+    module = snapshot.program.modules.get(path)
+    if occ is None or module is None:
+        return []
+    kind = lsp.DocumentHighlightKind
+    spans = {o.span: o.declaration for o in occurrences(snapshot, path) if o.target == occ.target}
+    return [
+        lsp.DocumentHighlight(lsp_range(module.source, span), kind.Write if written else kind.Read)
+        for span, written in sorted(spans.items(), key=lambda item: item[0].start)
+    ]
 
 
 def prepare_rename(snapshot: Snapshot, path: ModulePath, offset: int) -> lsp.Range | None:
