@@ -209,7 +209,7 @@ def test_casts() -> None:
 
 
 def test_refined_types_use_their_base_for_ranges() -> None:
-    percent = Refined(U8, tir.Local(0, "p", U8, False, S), b(True))
+    percent = Refined(U8, tir.Local(0, "p", U8, False, S), b(True), ("t",))
     assert ev(i(50, percent)) == 50
     assert failure(bin_("+", i(200, percent), i(100, percent), t=percent)).message == (
         "integer overflow: 300 does not fit in u8"

@@ -247,7 +247,9 @@ def test_records_type_parameters_and_refinements() -> None:
     assert check(POINT, W, W).unreachable == (1,)
     t = TypeParam("T", QualName(MOD, "first"))
     assert check(t, bind("x", t)).exhaustive
-    refined = Refined(BOOL, tir.Local(0, "b", BOOL, False, S), tir.BoolConst(BOOL, True, span=S))
+    refined = Refined(
+        BOOL, tir.Local(0, "b", BOOL, False, S), tir.BoolConst(BOOL, True, span=S), ("t",)
+    )
     assert check(refined, lit(True)).missing == ("false",)
 
 

@@ -193,12 +193,12 @@ def test_unknown_method() -> None:
 
 def test_refined_receiver_behaves_as_its_base() -> None:
     pred = tir.BoolConst(BOOL, True, span=Span(0, 0))
-    percent = Refined(I64, tir.Local(0, "p", I64, False, Span(0, 0)), pred)
+    percent = Refined(I64, tir.Local(0, "p", I64, False, Span(0, 0)), pred, ("t",))
     s = sig(percent, "abs")
     assert s.receiver == I64
     assert s.ret == I64
     assert method_names(percent) == method_names(I64)
-    small = Refined(U8, tir.Local(1, "x", U8, False, Span(0, 0)), pred)
+    small = Refined(U8, tir.Local(1, "x", U8, False, Span(0, 0)), pred, ("t",))
     assert str(sig(small, "min")) == "min(o: u8) -> u8"
 
 

@@ -13,7 +13,7 @@ compatible with everything, so one mistake produces one diagnostic.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 if TYPE_CHECKING:
@@ -144,12 +144,16 @@ class Refined:
     """``{ var: base | pred }``; ``pred`` is a typed bool specification over ``var``.
 
     ``var`` is the local that stands for the refined value inside ``pred``; a
-    back end substitutes the value for it.
+    back end substitutes the value for it.  ``module`` is the module whose text
+    ``pred`` was written in: its spans are offsets into that file, which need
+    not be the file of the code using the type (a type declared in another
+    module).  It does not take part in equality, as spans do not.
     """
 
     base: Type
     var: Local
     pred: Expr
+    module: tuple[str, ...] = field(compare=False)
 
     def __str__(self) -> str:
         return f"{{ {self.var.name}: {self.base} | ... }}"
@@ -188,8 +192,8 @@ def substitute(t: Type, mapping: Mapping[TypeParam, Type]) -> Type:
             return Adt(decl, tuple(substitute(a, mapping) for a in args))
         case Handle(name, args):
             return Handle(name, tuple(substitute(a, mapping) for a in args))
-        case Refined(base, var, pred):
-            return Refined(substitute(base, mapping), var, pred)
+        case Refined(base, var, pred, module):
+            return Refined(substitute(base, mapping), var, pred, module)
     return t
 
 

@@ -65,7 +65,7 @@ def substitute(t: Type, mapping: Mapping[TypeParam, Type]) -> Type:
     if isinstance(t, Handle):
         return Handle(t.name, tuple(substitute(a, mapping) for a in t.args))
     if isinstance(t, Refined):
-        return Refined(substitute(t.base, mapping), t.var, t.pred)
+        return Refined(substitute(t.base, mapping), t.var, t.pred, t.module)
     return t
 
 

@@ -23,7 +23,7 @@ from aura_core.check.signatures import Signatures
 from aura_core.check.stmts import StmtChecker
 from aura_core.check.typeops import display, is_error, substitute
 from aura_core.diagnostics import Diagnostic
-from aura_core.modules import ParsedModule
+from aura_core.modules import ModulePath, ParsedModule
 from aura_core.source import SourceFile, Span
 from aura_core.types import (
     BOOL,
@@ -182,11 +182,12 @@ class _Checker:
         base: Type,
         pred: ast.Expr,
         params: Mapping[str, TypeParam],
-    ) -> tuple[tir.Local, tir.Expr]:
+    ) -> tuple[tir.Local, tir.Expr, ModulePath]:
+        """A refinement's variable and typed predicate, and the module it is written in."""
         checker = StmtChecker(CellContext(self.program, module, type_params=params))
         with checker.ctx.specification():
             local = checker.new_local(var, base, False, pred.span)
-            return local, checker.expect(pred, BOOL, "in refinement predicate")
+            return local, checker.expect(pred, BOOL, "in refinement predicate"), module.path
 
     def field_default(self, ref: DeclRef, field: str) -> tir.Expr | None:
         key = (ref.name, field)

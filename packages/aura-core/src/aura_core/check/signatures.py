@@ -17,6 +17,7 @@ from aura_core.check.env import DeclRef, Environment, ModuleEnv
 from aura_core.check.owners import Owners
 from aura_core.check.report import Reporter
 from aura_core.check.suggest import did_you_mean
+from aura_core.modules import ModulePath
 from aura_core.prelude import OPTION, RESULT
 from aura_core.source import Span
 from aura_core.types import (
@@ -36,9 +37,11 @@ from aura_core.types import (
 __all__ = ["CellSig", "PredicateChecker", "Signatures", "TypeScope"]
 
 #: Checks ``pred`` as a bool specification over a variable ``var`` of type ``base``;
-#: returns the local standing for ``var`` and the typed predicate.
+#: returns the local standing for ``var``, the typed predicate and the module it is
+#: written in (a :class:`Refined`'s last three fields).
 PredicateChecker = Callable[
-    [ModuleEnv, str, Type, ast.Expr, Mapping[str, TypeParam]], tuple[tir.Local, tir.Expr]
+    [ModuleEnv, str, Type, ast.Expr, Mapping[str, TypeParam]],
+    tuple[tir.Local, tir.Expr, ModulePath],
 ]
 
 _BUILTIN_GENERICS = {"Vec": 1, "Map": 2, "Option": 1, "Result": 2}

@@ -95,7 +95,7 @@ class StmtChecker(ExprChecker):
                 pred = self.expect(where, BOOL, "in `where` predicate")
             finally:
                 self.scopes.pop()
-        return Refined(declared, var, pred)
+        return Refined(declared, var, pred, self.ctx.module.path)
 
     def val(self, s: ast.ValStmt) -> tir.Stmt:
         if s.type is not None:
