@@ -17,6 +17,7 @@ from aura_backend_llvm.errors import Unsupported
 from aura_backend_llvm.gen_module import ModuleGen, display_name
 from aura_backend_llvm.layout import I1, I8, I32, I64, PTR, VEC_STRUCT, opaque
 from aura_core import tir
+from aura_core.modules import ModulePath
 from aura_core.source import SourceFile, Span
 from aura_core.types import (
     Adt,
@@ -67,7 +68,9 @@ class FuncBase:
         self.layout = mg.layout
         self.cell = cell
         self.fn = fn
+        #: The file of the spans being generated (see ``written_in``) and its module.
         self.source: SourceFile = mg.program.modules[cell.name.module].source
+        self.module: ModulePath = cell.name.module
         self.subst = {
             TypeParam(p, cell.name): a for p, a in zip(cell.type_params, type_args, strict=True)
         }
@@ -104,8 +107,21 @@ class FuncBase:
         return self.layout.llvm(self.ty(t))
 
     def proven(self, kind: str, span: Span) -> bool:
-        """Whether the verifier proved the check of ``kind`` at ``span`` (--trust-proofs)."""
-        return isinstance(span, Span) and self.mg.proven.has(self.cell.name, kind, span)
+        """Whether the check of ``kind`` at ``span`` may be left out (--trust-proofs;
+        the rule is ``ProvenChecks.trusted``)."""
+        return isinstance(span, Span) and self.mg.proven.trusted(self.cell, kind, self.module, span)
+
+    @contextmanager
+    def written_in(self, module: ModulePath) -> Iterator[None]:
+        """While generating code written in ``module`` (a refinement predicate of a
+        type declared there): its spans, sites and texts are that module's file's."""
+        saved = self.module, self.source
+        self.module = module
+        self.source = self.mg.program.modules[module].source
+        try:
+            yield
+        finally:
+            self.module, self.source = saved
 
     def unsupported(self, what: str, span: Span | None = None) -> Unsupported:
         return Unsupported(what, self.source, span or self.span)

@@ -66,37 +66,19 @@ class StmtGen(MethodGen):
             ok = self.expr(cond)
         self.fail_unless(ok, lambda: self.panic_text(span, message))
 
-    def pred_source(self, r: Refined) -> SourceFile:
-        """The module source a refinement's predicate was written in."""
-        for module in self.mg.program.modules.values():
-            for alias in module.aliases.values():
-                t: Type = alias.type
-                while isinstance(t, Refined):
-                    if t is r:
-                        return module.source
-                    t = t.base
-            for rec in module.records.values():
-                for f in rec.fields:
-                    t = f.type
-                    while isinstance(t, Refined):
-                        if t is r:
-                            return module.source
-                        t = t.base
-        return self.source
-
     def refine(self, value: ir.Value, t: Type, what: str, span: Span) -> None:
         """Check that ``value`` belongs to the refinements of ``t``."""
         if self.release or self.spec:
             return
         for r in _layers(t):
-            shown = self.text(r.pred.span, self.pred_source(r))
+            shown = self.text(r.pred.span, self.mg.program.modules[r.module].source)
             if r.var.name == "#v":
                 before, after = f"refinement of {what} failed: ", f" is not in {shown}"
             else:
                 before, after = f"refinement of {what} failed: ", f" does not satisfy `{shown}`"
             self.bound[id(r.var)] = value
             self.bound_by_value[r.var] = value
-            with self.specification():
+            with self.specification(), self.written_in(r.module):
                 ok = self.expr(r.pred)
             base = r.base
 

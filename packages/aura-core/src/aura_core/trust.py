@@ -15,6 +15,13 @@ are trusted only when every cell of the program's own modules was verified
 completely.  A cell's ``requires`` checks at entry go only when every call of the
 cell in the program was proven to satisfy them (spec section 7.2), which
 :class:`ProvenChecks` decides from the program's call sites.
+
+A proof covers only the cell's own code.  A cell's generated code also holds
+code written elsewhere: the refinement predicates of the types it uses, which
+may be declared in another module (whose offsets can equal those of a proven
+site of this cell by chance).  :meth:`ProvenChecks.trusted` is the one rule the
+back ends ask at every check site: the site must be in the cell's module and
+inside the cell's span, and proven there.
 """
 
 from __future__ import annotations
@@ -25,16 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aura_core import tir
+from aura_core.modules import ModulePath
 from aura_core.proofs import ProofFile, proofs_path, read_proofs, source_hash, trusted_checks
 from aura_core.source import Span
 from aura_core.types import QualName
 
 __all__ = ["ProvenChecks", "proven_for"]
 
-#: A check in a cell: its kind and span offsets.
-_Site = tuple[str, int, int]
+#: A check in a cell: its kind, the module whose text holds it, and its span offsets.
+_Site = tuple[str, ModulePath, int, int]
 #: Where a call is written: the calling cell and the call's span.
-_CallSite = tuple[QualName, Span]
+_CallSite = tuple[tir.CellDef, Span]
 
 
 @dataclass(frozen=True)
@@ -46,17 +54,28 @@ class ProvenChecks:
     #: outside a cell's code, such as in a type's refinement predicate).
     calls: Mapping[QualName, tuple[_CallSite | None, ...]] = field(default_factory=dict)
 
-    def has(self, cell: QualName, kind: str, span: Span) -> bool:
-        """Whether the check of ``kind`` at ``span`` in ``cell`` was proven."""
-        found = self.sites.get(cell)
-        return found is not None and (kind, span.start, span.end) in found
+    def trusted(self, cell: tir.CellDef, kind: str, module: ModulePath, span: Span) -> bool:
+        """Whether the check of ``kind`` at ``span`` -- offsets into the text of
+        ``module`` -- may be left out of ``cell``'s code.
+
+        Only the cell's own code counts: ``module`` must be the cell's and
+        ``span`` inside the cell's.  A refinement predicate compiled into the
+        cell is checked with the module it was written in, so a predicate of
+        another module never matches a site of this one.
+        """
+        own = cell.span
+        if module != cell.name.module or not (own.start <= span.start and span.end <= own.end):
+            return False
+        found = self.sites.get(cell.name)
+        return found is not None and (kind, module, span.start, span.end) in found
 
     def requires_proven(self, cell: QualName) -> bool:
         """Whether every call of ``cell`` in the program was proven to meet its
         ``requires`` (a cell never called keeps its checks: it is an entry)."""
         sites = self.calls.get(cell, ())
         return bool(sites) and all(
-            s is not None and self.has(s[0], "precondition", s[1]) for s in sites
+            s is not None and self.trusted(s[0], "precondition", s[0].name.module, s[1])
+            for s in sites
         )
 
 
@@ -71,8 +90,10 @@ def proven_for(program: tir.Program, entry: tuple[str, ...], *, release: bool) -
     sites = trusted_checks(pf, sources)
     if release and not _all_verified(program, pf):
         return ProvenChecks()
+    # A module's checks are offsets into its own text (the proven-checks format).
     flat = {
-        cell: frozenset((k.kind, k.start, k.end) for k in checks) for cell, checks in sites.items()
+        cell: frozenset((k.kind, cell.module, k.start, k.end) for k in checks)
+        for cell, checks in sites.items()
     }
     return ProvenChecks(flat, _call_sites(program))
 
@@ -104,7 +125,7 @@ def _call_sites(program: tir.Program) -> dict[QualName, tuple[_CallSite | None, 
     for module in program.modules.values():
         for cell in module.cells.values():
             for call, in_type in _calls([cell]):
-                out.setdefault(call.cell, []).append(None if in_type else (cell.name, call.span))
+                out.setdefault(call.cell, []).append(None if in_type else (cell, call.span))
         others: list[object] = [*module.records.values(), *module.enums.values()]
         for call, _ in _calls([*others, *module.aliases.values(), *module.consts.values()]):
             out.setdefault(call.cell, []).append(None)

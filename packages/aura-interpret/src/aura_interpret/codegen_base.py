@@ -16,6 +16,10 @@ Names in generated code:
 - variables of a refinement predicate or a quantifier get fresh names through
   :attr:`GenBase.rename` (a type alias's predicate numbers its locals on its
   own, so its ids would clash with the cell's).
+
+A refinement predicate is generated into every cell that checks the type, but
+its spans are offsets into the module it was written in: :meth:`GenBase.written_in`
+switches the file that marks, messages and the trust rule see.
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from aura_core import tir
+from aura_core.modules import ModulePath
 from aura_core.source import SourceFile, Span
 from aura_core.trust import ProvenChecks
-from aura_core.types import QualName, Refined, Type
+from aura_core.types import QualName, Type
 from aura_interpret.emit import Emitter
 from aura_interpret.externs import Extern
 from aura_interpret.intervals import Intervals
@@ -66,10 +71,6 @@ class ProgramContext(Protocol):
 
     def const_value(self, name: QualName) -> tir.ConstValue: ...
 
-    def pred_source(self, refined: Refined, default: SourceFile) -> SourceFile:
-        """The source file a refinement predicate was written in."""
-        ...
-
     def measure_stack(self, name: QualName) -> str | None:
         """For a cell in a cycle of the call graph, the global name of its SCC's
         stack of ``decreases`` measures; None otherwise."""
@@ -97,7 +98,9 @@ class GenBase:
     def __init__(self, ctx: ProgramContext, cell: tir.CellDef, source: SourceFile) -> None:
         self.ctx = ctx
         self.cell = cell
+        #: The file of the spans being generated (see :meth:`written_in`) and its module.
         self.source = source
+        self.module: ModulePath = cell.name.module
         self.types = ctx.types
         self.release = ctx.release
         self.em = Emitter()
@@ -119,9 +122,6 @@ class GenBase:
         self.nesting: list[tuple[tir.Expr, bool]] = []
         #: Whether the statement being generated may be preceded by helper statements.
         self.hoist_ok = False
-        #: True while compiling code written outside this cell (a type's refinement
-        #: predicate): the cell's proofs say nothing about it.
-        self.foreign = False
         self._temps = 0
 
     # ------------------------------------------------------------------ names
@@ -176,16 +176,23 @@ class GenBase:
             code = self.em.mark(offset, site) + code
         self.em.line(code, offset)
 
+    @contextmanager
+    def written_in(self, module: ModulePath) -> Iterator[None]:
+        """While generating code written in ``module`` (a refinement predicate):
+        its spans are offsets into that module's file."""
+        saved = self.module, self.source, self.em.file
+        self.module = module
+        self.source = self.ctx.program.modules[module].source
+        self.em.file = None if module == self.cell.name.module else self.source
+        try:
+            yield
+        finally:
+            self.module, self.source, self.em.file = saved
+
     def trusted(self, kind: str, span: Span) -> bool:
-        """Whether the check of ``kind`` at ``span`` was proven for this cell, so it can
-        be left out (``aura run --trust-proofs``)."""
-        own = self.cell.span
-        return (
-            not self.foreign
-            and own.start <= span.start
-            and span.end <= own.end
-            and self.ctx.proven.has(self.cell.name, kind, span)
-        )
+        """Whether the check of ``kind`` at ``span`` may be left out
+        (``aura run --trust-proofs``; the rule is :meth:`ProvenChecks.trusted`)."""
+        return self.ctx.proven.trusted(self.cell, kind, self.module, span)
 
     # --------------------------------------------------------------- helpers
     @contextmanager

@@ -95,6 +95,7 @@ class CellGen(StmtGen):
             self.em.source(),
             self.em.offsets,
             self.em.sites,
+            self.em.files,
         )
 
     def body(self, body: tir.Block) -> None:

@@ -68,18 +68,15 @@ class SpecGen(OpsGen):
     def predicate(self, r: Refined, var: str) -> str:
         """The predicate of ``r`` over the Python variable ``var``."""
         self.rename[id(r.var)] = var
-        saved = self.foreign
-        self.foreign = True
         try:
-            return self.with_spec(lambda: self.expr(r.pred))
+            with self.written_in(r.module):
+                return self.with_spec(lambda: self.expr(r.pred))
         finally:
-            self.foreign = saved
             self.rename.pop(id(r.var), None)
 
     def refinement_message(self, r: Refined, what: str) -> str:
         """The panic message, with ``\\x00`` where the value's text goes."""
-        src = self.ctx.pred_source(r, self.source)
-        shown = self.text(r.pred.span, src)
+        shown = self.text(r.pred.span, self.ctx.program.modules[r.module].source)
         if r.var.name == "#v":  # written as `T[lo..hi]`
             return f"refinement of {what} failed: \x00 is not in {shown}"
         return f"refinement of {what} failed: \x00 does not satisfy `{shown}`"

@@ -12,14 +12,13 @@ so nothing is shared between runs.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from aura_core import tir
 from aura_core.graphs import cyclic_components
-from aura_core.source import SourceFile
 from aura_core.trust import ProvenChecks
-from aura_core.types import QualName, Refined, Type
+from aura_core.types import QualName
 from aura_interpret.codegen_cell import CellGen
 from aura_interpret.externs import EXTERNS, Extern, Host
 from aura_interpret.runtime import helpers
@@ -90,7 +89,6 @@ class _Compiler:
         self._tag = f"{id(self):x}"
         self._scc: dict[QualName, str] | None = None
         self._warned: set[str] = set()
-        self._pred_sources = dict(self._predicate_sources())
         for builtin, name in (("print", "_print"), ("println", "_println"), ("panic", "_panic")):
             self.globals[name] = EXTERNS[builtin].bind(host)
 
@@ -135,9 +133,6 @@ class _Compiler:
 
     def const_value(self, name: QualName) -> tir.ConstValue:
         return self.program.modules[name.module].consts[name.name].value
-
-    def pred_source(self, refined: Refined, default: SourceFile) -> SourceFile:
-        return self._pred_sources.get(id(refined), default)
 
     def measure_stack(self, name: QualName) -> str | None:
         if self._scc is None:
@@ -188,19 +183,6 @@ class _Compiler:
                 ) from None
             exec(code, self.globals)
             self.source_map.add(cmap)
-
-    def _predicate_sources(self) -> Iterator[tuple[int, SourceFile]]:
-        """Where each refinement predicate of a declaration was written."""
-        for module in self.program.modules.values():
-            types: list[Type] = [a.type for a in module.aliases.values()]
-            types += [f.type for r in module.records.values() for f in r.fields]
-            types += [t for e in module.enums.values() for v in e.variants for _, t in v.fields]
-            types += [p.type for c in module.cells.values() for p in c.params]
-            types += [c.ret for c in module.cells.values()]
-            for t in types:
-                while isinstance(t, Refined):
-                    yield id(t), module.source
-                    t = t.base
 
 
 def _cycles(graph: Mapping[QualName, frozenset[QualName]]) -> Iterable[list[QualName]]:

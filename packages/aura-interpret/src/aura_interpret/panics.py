@@ -122,8 +122,8 @@ def _entries(
         if merge_next:
             merge_next = False
             continue
-        pos = cmap.position(line)
-        entry = TraceEntry(cmap.source.name, pos.line, pos.column, cmap.cell)
+        source, pos = cmap.location(line)
+        entry = TraceEntry(source.name, pos.line, pos.column, cmap.cell)
         out.append((entry, cmap, line, frame))
         # A generator expression (a quantifier) runs inside its cell: its frame
         # carries the precise position, the cell's own frame the same cell again.

@@ -50,7 +50,9 @@ class CodeMap:
     """One compiled cell: its generated source and the Aura offset of each line.
 
     ``offsets[n]`` is the Aura character offset of generated line ``n`` (1-based;
-    entry 0 is unused).  ``cell`` is the name shown in stack traces.
+    entry 0 is unused), into ``source`` unless ``files`` names the line's file
+    (code of another module generated into the cell: a refinement predicate of a
+    type declared there).  ``cell`` is the name shown in stack traces.
     """
 
     filename: str
@@ -59,10 +61,16 @@ class CodeMap:
     python: str
     offsets: list[int]
     sites: dict[int, Site] = field(default_factory=dict)
+    files: dict[int, SourceFile] = field(default_factory=dict)
+
+    def location(self, line: int) -> tuple[SourceFile, Position]:
+        """The Aura file and position of generated line ``line``."""
+        n = line if 0 < line < len(self.offsets) else len(self.offsets) - 1
+        source = self.files.get(n, self.source)
+        return source, source.position(self.offsets[n])
 
     def position(self, line: int) -> Position:
-        offset = self.offsets[line] if 0 < line < len(self.offsets) else self.offsets[-1]
-        return self.source.position(offset)
+        return self.location(line)[1]
 
 
 @dataclass(slots=True)
