@@ -164,3 +164,84 @@ def test_the_example_of_the_docs_page() -> None:
     assert verify(example) == {"grow": "verified", "main": "verified"}
     assert run(release=True, trust=True) == ("9223372036854775808\n", None)
     assert run(release=False, trust=True)[1] == "assumption failed: x < 100"
+
+
+#: `g`'s operation is proven from an `assume` whose quantifier ranges over a type,
+#: which the interpreter cannot check: the `assume` passes, its condition is false.
+UNCHECKED_ASSUME = """\
+cell g(d: i64, x: i32) -> i64:
+    assume forall(k: i64): d != 0 and d >= 0 and d < 32
+    return OPERATION
+
+cell main():
+    println(g(ARGS))
+"""
+
+
+def trusted_panic(*, release: bool) -> list[str]:
+    """The lines of the panic a run with ``--trust-proofs`` ends with (it must be one,
+    not an internal error)."""
+    host = Host(stdout=io.StringIO(), stderr=io.StringIO())
+    result = run_main(checked(), host, release=release, trust_proofs=True)
+    assert result.error is None, result.error
+    assert result.panic is not None
+    return result.panic.render().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("operation", "checked_form", "args", "message"),
+    [
+        ("100 / d", "_idiv", "0, 1", "division by zero"),
+        ("100 % d", "_rem", "0, 1", "remainder by zero"),
+        ("(x >> d) as i64", "_shr", "-1, 1", "shift by -1 is out of range for i32"),
+        ("(x << d) as i64", "_shl", "-1, 1", "shift by -1 is out of range for i32"),
+    ],
+)
+@pytest.mark.parametrize("release", [False, True])
+def test_a_check_trusted_on_a_broken_assume_still_panics(
+    operation: str, checked_form: str, args: str, message: str, release: bool
+) -> None:
+    """The operation's own failure is the panic its check would have raised, never a
+    Python error escaping the program (an internal error)."""
+    program = UNCHECKED_ASSUME.replace("OPERATION", operation).replace("ARGS", args)
+    assert verify(program) == {"g": "verified", "main": "verified"}
+    assert checked_form in generated(trust=False)["g"]
+    assert checked_form not in generated(trust=True)["g"]
+    assert trusted_panic(release=release) == [
+        f"panic: {message}",
+        "  at t.aura:3:12 in g",
+        "  at t.aura:6:13 in main",
+    ]
+
+
+UNCHECKED_UNWRAP = """\
+pure cell same(x: i64) -> i64:
+    ensures result == x
+    return x
+
+cell g(v: Vec<i64>, k: i64) -> i64:
+    assume forall(q: i64): k >= 0 and k < v.len()
+    return OPERATION
+
+cell main():
+    println(g([1, 2], 5))
+"""
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        ("v.get(k).unwrap()", "called `unwrap()` on `None`"),
+        ('v.get(same(k)).expect("k is in range")', "k is in range"),
+    ],
+)
+def test_an_unwrap_trusted_on_a_broken_assume_still_panics(operation: str, message: str) -> None:
+    assert verify(UNCHECKED_UNWRAP.replace("OPERATION", operation))["g"] == "verified"
+    assert "_unwrapnone" in generated(trust=False)["g"] or "_expect" in generated(trust=False)["g"]
+    assert "_unwrapnone" not in generated(trust=True)["g"]
+    assert "_expect" not in generated(trust=True)["g"]
+    assert trusted_panic(release=False) == [
+        f"panic: {message}",
+        "  at t.aura:7:12 in g",
+        "  at t.aura:10:13 in main",
+    ]

@@ -20,6 +20,7 @@ from aura_core.types import (
     strip_refinement,
 )
 from aura_interpret.codegen_spec import SpecGen
+from aura_interpret.sourcemap import Site
 from aura_interpret.tirwalk import is_mutating, may_write
 
 __all__ = ["MethodGen"]
@@ -220,7 +221,9 @@ class MethodGen(SpecGen):
         # ``expect``'s message is evaluated before the call: only a literal can go.
         plain = m == "unwrap" or (m == "expect" and isinstance(e.args[0], tir.StrConst))
         if plain and self.trusted("unwrap", e.span):
-            return f"{r}[1]"
+            arg = e.args[0] if e.args else None
+            message = arg.value if isinstance(arg, tir.StrConst) else "called `unwrap()` on `None`"
+            return f"{self.mark(e.span, Site('unwrap', message))}{r}[1]"
         if m == "unwrap":
             if self.no_walrus:
                 return f"{self.mark(e.span)}_expect({r}, 'called `unwrap()` on `None`')"

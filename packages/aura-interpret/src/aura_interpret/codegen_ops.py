@@ -17,7 +17,7 @@ from __future__ import annotations
 from aura_core import tir
 from aura_core.types import FIXED_WIDTH, Prim, fixed_width_range, strip_refinement
 from aura_interpret.codegen_base import GenBase
-from aura_interpret.trusted import unchecked_div, unchecked_rem, unchecked_shl
+from aura_interpret.trusted import unchecked_div, unchecked_rem, unchecked_shl, unchecked_shr
 from aura_interpret.typeinfo import int_name
 
 __all__ = ["OpsGen", "float_literal", "int_literal"]
@@ -148,14 +148,13 @@ class OpsGen(GenBase):
         if op in ("/", "%") and self.trusted("division", e.span):
             signed = not self.spec and name != "Int" and FIXED_WIDTH[name][1]
             if op == "%":
-                return f"{self.obj(unchecked_rem, 'u')}({a}, {b})"
+                return f"{m}{self.obj(unchecked_rem, 'u')}({a}, {b})"
             if not signed or self.trusted("overflow", e.span):
-                return f"{self.obj(unchecked_div, 'u')}({a}, {b})"
+                return f"{m}{self.obj(unchecked_div, 'u')}({a}, {b})"
         fixed = not self.spec and name != "Int"
         if op in ("<<", ">>") and fixed and self.trusted("shift", e.span):
-            if op == ">>":
-                return f"({a} >> {b})"
-            return f"{self.obj(unchecked_shl, 'u')}({a}, {b}, '{name}')"
+            helper = unchecked_shr if op == ">>" else unchecked_shl
+            return f"{m}{self.obj(helper, 'u')}({a}, {b}, '{name}')"
         if op == "/":
             if self.spec or name == "Int" or not FIXED_WIDTH[name][1]:
                 return f"{m}_div({a}, {b})"

@@ -135,6 +135,8 @@ def _site_message(cmap: CodeMap, line: int, frame: FrameType, exc: BaseException
     site = cmap.sites.get(line)
     if site is None:
         return None
+    if site.kind == "unwrap":
+        return site.container
     if site.kind == "index":
         scope = dict(frame.f_locals)
         try:

@@ -36,10 +36,12 @@ class Site:
 
     ``container`` and ``index`` are Python expressions over the frame's locals
     giving the list (or :class:`~aura_interpret.values.Map`) and the index.
-    ``key_text`` formats a missing map key for the message.
+    ``key_text`` formats a missing map key for the message.  An ``unwrap`` site
+    is an ``Option``'s value taken without its check (proven, ``--trust-proofs``):
+    an ``IndexError`` there is ``None`` after all, the panic ``container``.
     """
 
-    kind: Literal["index", "key"]
+    kind: Literal["index", "key", "unwrap"]
     container: str
     index: str = ""
     key_text: Callable[[object], str] | None = None
