@@ -5,8 +5,11 @@ checks cannot fail (``docs/reference/proven-checks.md``).
 backend) reads it and leaves those checks out of the generated code.  The file
 lists, per module, a hash of the source text the proofs were made on and, per
 cell, the checks proven, each by kind and source span (character offsets into
-that text).  A reader trusts a module's entries only when the hash matches the
-text it is compiling: an edited file's proofs are stale and ignored as a whole.
+that text): a site is keyed by its file and its span, and a cell lists only
+its own code's.  A reader trusts a module's entries only when the hash matches
+the text it is compiling: an edited file's proofs are stale and ignored as a
+whole.  Which sites of the code compiled into a cell may go is decided in
+:mod:`aura_core.trust`.
 
 Everything here is data plus reading and writing; a file that is missing,
 corrupt or of another format version reads as empty, so a reader never trusts
@@ -220,8 +223,9 @@ def merge_proofs(old: ProofFile | None, new: ProofFile) -> ProofFile:
 def trusted_checks(
     pf: ProofFile | None, sources: Mapping[tuple[str, ...], str]
 ) -> dict[QualName, frozenset[ProvenCheck]]:
-    """Per cell, the checks a back end may leave out: those of modules whose source
-    text (``sources``: module path -> text being compiled) still has the proven hash."""
+    """Per cell, the checks proven on its module's current text (``sources``: module
+    path -> text being compiled), whose offsets are into that text; modules whose
+    text lost the proven hash are left out."""
     if pf is None:
         return {}
     out: dict[QualName, frozenset[ProvenCheck]] = {}

@@ -59,6 +59,11 @@ def proven_checks(
     obligations do not remove checks.  An obligation whose goal the walk found
     true by simplification is never created, so its check is not listed either
     (it stays: a missing entry only costs time).
+
+    The obligations are those placed in the cell's file (the driver leaves out
+    the others), so each site is keyed by that file and its span, as the
+    proven-checks file lists it; back ends match it only against the cell's own
+    code (``aura_core.trust``).
     """
     bad = list(unproven)
     # A site inside the place of an unproven obligation is dropped as well: that
