@@ -8,6 +8,7 @@ panic inside it is reported at the declaring file's line.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,12 @@ def test_native_keeps_the_check_of_a_foreign_predicate(package: Path, trust: boo
     for cell in sorted(CASES):
         ran = execute(exe, cell)
         assert (ran.stdout, ran.stderr, ran.status) == ("", expected(cell), 101)
+
+
+def test_a_cached_program_names_the_foreign_file_too(package: Path) -> None:
+    """The run cache keeps each generated line's file (an image of the program)."""
+    runs = [interpret(Path("src", "main.aura"), "g", trust=False) for _ in range(2)]
+    # The first run stored the program, the second read it.
+    assert list(Path(os.environ["AURA_CACHE_DIR"], "run").iterdir())
+    for ran in runs:
+        assert (ran.stdout, ran.stderr, ran.status) == ("", expected("g"), 101)
