@@ -37,7 +37,13 @@ def test_counterexample_through_a_partial_model_is_unknown(verify: Verify) -> No
 
 def test_bitwise_on_int_is_partial(verify: Verify) -> None:
     r = only(verify("cell f(a: Int, b: Int):\n    assert (a & b) <= a\n"))
-    assert r.status == "unknown" and "`&` on Int" in r.failures[0].message
+    assert r.status == "unknown" and "`&` on values of unbounded width" in r.failures[0].message
+
+
+def test_specification_shift_by_a_large_unknown_amount_is_partial(verify: Verify) -> None:
+    # Exact below 128; beyond, `x << n` is a function of its operands only.
+    r = only(verify("cell f(x: i64, n: i64):\n    requires n >= 200\n    assert (x << n) != 1\n"))
+    assert r.status == "unknown" and "`<<` in a specification" in r.failures[0].message
 
 
 def test_recursive_type_through_vec(verify: Verify) -> None:

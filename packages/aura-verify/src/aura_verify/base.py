@@ -56,6 +56,10 @@ class Ctx:
     it).  ``old`` and ``result`` give ``old(...)`` and ``result``; ``tsubst``
     instantiates a callee's type parameters; ``quant`` counts enclosing
     quantifiers; ``fuel`` bounds the unfolding of recursive pure cells.
+    ``body``: a pure cell's body unfolded as its definition, which is code
+    (``spec`` for its effects, but shifts, ``~`` and casts keep the
+    fixed-width meaning of spec section 7; its own proof keeps the rest in
+    range).
     """
 
     spec: bool = False
@@ -65,6 +69,12 @@ class Ctx:
     tsubst: Mapping[TypeParam, Type] = field(default_factory=dict)
     quant: int = 0
     fuel: int = 2
+    body: bool = False
+
+    @property
+    def math(self) -> bool:
+        """Whether integer operations are those of specifications (exact, unbounded)."""
+        return self.spec and not self.body
 
 
 CODE = Ctx()
@@ -95,6 +105,9 @@ class Base:
         self.term_origins: dict[int, tuple[z3.ExprRef, Span]] = {}
         #: The quantifiers written in this cell (see :mod:`aura_verify.triggers`).
         self.own_quantifiers: frozenset[int] | None = None
+        #: Quantified variables over a range (``id`` of the local) -> the signed
+        #: width that holds the range's ends (see :mod:`aura_verify.bounds`).
+        self.binder_widths: dict[int, int | None] = {}
 
     # ------------------------------------------------------------ to override
 

@@ -103,10 +103,11 @@ class Calls(Pure):
         ctx: Ctx,
         cctx: Ctx,
     ) -> None:
-        if not ctx.spec:
-            for arg, param, v in zip(e.args, callee.params, values, strict=True):
-                if not arg.mut:
-                    self.store_check(self.ty(param.type, cctx), v, st, ctx, arg.value.span)
+        # In code a refined parameter's predicate (V0010); in a specification
+        # the exact value must fit the parameter's type (V0007).
+        for arg, param, v in zip(e.args, callee.params, values, strict=True):
+            if not arg.mut:
+                self.store_check(self.ty(param.type, cctx), v, st, ctx, arg.value.span)
         scratch = self._scratch(st, env)
         file = self.callee_file(callee)
         for r in callee.contract.requires:

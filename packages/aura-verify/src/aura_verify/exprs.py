@@ -25,7 +25,7 @@ index and key steps, so their index expressions are evaluated once.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import z3
 
@@ -33,6 +33,7 @@ from aura_core import prelude, tir
 from aura_core.diagnostics import Diagnostic
 from aura_core.source import Span
 from aura_core.types import (
+    FIXED_WIDTH,
     Adt,
     MapType,
     Refined,
@@ -40,11 +41,11 @@ from aura_core.types import (
     VecType,
     strip_refinement,
 )
-from aura_verify import triggers
+from aura_verify import bounds, intops, triggers
 from aura_verify.base import Ctx
 from aura_verify.errors import Unsupported
 from aura_verify.operators import Operators
-from aura_verify.sorts import AdtInfo, MapParts
+from aura_verify.sorts import AdtInfo, MapParts, type_name
 from aura_verify.state import State
 
 __all__ = ["Exprs", "Place"]
@@ -111,6 +112,8 @@ class Exprs(Operators):
             elems = [self.expr(x, st, ctx) for x in e.elems]
             t = strip_refinement(self.ty(e.type, ctx))
             assert isinstance(t, VecType)
+            for x, v in zip(e.elems, elems, strict=True):
+                self.fit_check(t.elem, v, st, ctx, x.span)
             return _seq(elems, self.sort(t.elem))
         if isinstance(e, tir.Interpolation):
             return self.interpolation(e, st, ctx)
@@ -321,12 +324,25 @@ class Exprs(Operators):
 
     # -------------------------------------------------------------- refinement
 
+    def fit_check(self, t: Type, v: z3.ExprRef, st: State, ctx: Ctx, span: Span) -> None:
+        """V0007: an exact value of a specification stored into a place of the
+        fixed-width type ``t`` fits it, so what is read back out satisfies ``t``
+        (spec section 8).  Code keeps its values in range as it computes them."""
+        name = type_name(self.ty(t, ctx))
+        if ctx.math and ctx.check and name in FIXED_WIDTH:
+            msg = f"the value might not fit {name}"
+            self.oblige(st, "V0007", span, intops.in_range(v, name), msg)
+
     def store_check(self, t: Type, v: z3.ExprRef, st: State, ctx: Ctx, span: object) -> None:
-        """V0010: a value stored into a place of refined type ``t`` satisfies it."""
-        t = self.ty(t, ctx)
-        if not isinstance(t, Refined) or ctx.spec:
-            return
+        """V0010: a value stored into a place of refined type ``t`` satisfies it
+        (in a specification, V0007: it fits the type's range)."""
         assert isinstance(span, Span)
+        if ctx.spec:
+            self.fit_check(t, v, st, ctx, span)
+            return
+        t = self.ty(t, ctx)
+        if not isinstance(t, Refined):
+            return
         pred = self.refinement(t, v, st, ctx, assume=False)
         if pred is not None:
             self.oblige(st, "V0010", span, pred, "refinement predicate might not hold")
@@ -335,7 +351,7 @@ class Exprs(Operators):
 
     def quantifier(self, e: tir.Quantifier, st: State, ctx: Ctx) -> z3.ExprRef:
         scratch = st.fork()
-        inner = Ctx(ctx.spec, ctx.check, ctx.old, ctx.result, ctx.tsubst, ctx.quant + 1, ctx.fuel)
+        inner = replace(ctx, quant=ctx.quant + 1)
         consts: list[z3.ExprRef] = []
         conds: list[z3.BoolRef] = []
         for b in e.binders:
@@ -344,6 +360,8 @@ class Exprs(Operators):
                 lo = self.expr(b.lo, scratch, inner)
                 hi = self.expr(b.hi, scratch, inner)
                 cond = z3.And(c >= lo, c <= hi if b.inclusive else c < hi)
+                ends = (bounds.width(x, self.binder_widths) for x in (b.lo, b.hi))
+                self.binder_widths[id(b.local)] = bounds.join(*ends)
             else:
                 cond = self.wf(c, b.local.type, scratch, ctx)
             scratch.bind(b.local, c)

@@ -16,6 +16,13 @@ Integers are Z3 ``Int`` (mathematical).  What needs care:
   multiplication and floor division by a power of two; other bitwise operations
   on ``Int`` have no exact finite encoding here and are left to the caller
   (an uninterpreted function, see :mod:`aura_verify.exprs`).
+- In specifications every integer is unbounded two's complement (spec section
+  8, Python's semantics).  ``&``, ``|``, ``^`` of values that fit ``w`` signed
+  bits are ``w``-bit bit-vector operations (:func:`exact_bitwise`, with a
+  width from :mod:`aura_verify.bounds`); with one constant operand they are
+  exact for any other (:func:`const_bitwise`, from ``a & c`` on the bits of
+  ``c``); shifts by an amount of unknown value are an ``If`` chain over the
+  amounts below a limit (:func:`exact_shift`).
 """
 
 from __future__ import annotations
@@ -25,9 +32,13 @@ import z3
 from aura_core.types import FIXED_WIDTH, fixed_width_range
 
 __all__ = [
+    "SHIFT_CHAIN",
     "bits_of",
     "bitwise",
+    "const_bitwise",
     "const_int",
+    "exact_bitwise",
+    "exact_shift",
     "in_range",
     "rotate",
     "shift",
@@ -136,3 +147,67 @@ def rotate(a: z3.ArithRef, n: z3.ArithRef, type_name: str, left: bool) -> z3.Ari
     k = z3.Int2BV(n % bits, bits)
     r = z3.RotateLeft(x, k) if left else z3.RotateRight(x, k)
     return _from_bv(r, type_name)
+
+
+#: Shift amounts of unknown value encoded exactly, one ``If`` arm each.
+SHIFT_CHAIN = 128
+#: Larger constant shift amounts and widths have no encoding here.
+_SHIFT_LIMIT = 4096
+
+
+def exact_bitwise(op: str, a: z3.ArithRef, b: z3.ArithRef, w: int) -> z3.ArithRef:
+    """``a op b`` on unbounded two's complement, for values that fit ``w`` signed bits."""
+    x, y = z3.Int2BV(a, w), z3.Int2BV(b, w)
+    r = x & y if op == "&" else x | y if op == "|" else x ^ y
+    return z3.BV2Int(r, is_signed=True)
+
+
+def const_bitwise(op: str, a: z3.ArithRef, c: int) -> z3.ArithRef:
+    """``a op c`` on unbounded two's complement for a constant ``c``, exact for any ``a``.
+
+    ``a & c`` for ``c >= 0`` reads only the bits of ``a`` below ``c``'s length,
+    which ``a mod 2^k`` holds; for ``c < 0``, ``a & c == a - (a & ~c)`` (the two
+    select disjoint bits of ``a``).  ``a | c == a + c - (a & c)`` and
+    ``a ^ c == a + c - 2 * (a & c)``, as ``a + c`` counts shared bits twice.
+    """
+    if op != "&":
+        both = const_bitwise("&", a, c)
+        return a + c - both if op == "|" else a + c - 2 * both
+    if c < 0:
+        return a - const_bitwise("&", a, ~c)
+    k = c.bit_length()
+    low = a % (1 << k)  # Z3's `%` by a positive divisor is the floor remainder
+    if c == (1 << k) - 1:
+        return low
+    return exact_bitwise("&", low, z3.IntVal(c), k + 1)
+
+
+def exact_shift(
+    op: str, a: z3.ArithRef, n: z3.ArithRef, wa: int | None, wn: int | None
+) -> tuple[z3.ArithRef, bool] | None:
+    """``a << n`` (``a * 2^n``) or ``a >> n`` (floor of ``a / 2^n``) for ``n >= 0``.
+
+    ``wa`` and ``wn`` bound the signed widths of ``a`` and ``n`` (None: unbounded).
+    Returns the term and whether it covers every amount; a term that does not is
+    exact for the amounts below :data:`SHIFT_CHAIN` and 0 beyond, so the
+    caller must treat it as a partial model there.  None: no encoding.
+    """
+    c = const_int(n)
+    if c is not None:
+        if c < 0 or (c > _SHIFT_LIMIT and (op == "<<" or wa is None)):
+            return None
+        if op == ">>" and wa is not None and c >= wa:
+            return z3.If(a < 0, -1, 0), True
+        return (a * (1 << c) if op == "<<" else a / (1 << c)), True
+    complete = wn is not None and (1 << (wn - 1)) <= SHIFT_CHAIN
+    reach = 1 << (wn - 1) if wn is not None and complete else SHIFT_CHAIN
+    if op == ">>" and wa is not None and wa <= SHIFT_CHAIN:
+        # Beyond the width of `a` only its sign is left.
+        r: z3.ArithRef = z3.If(a < 0, -1, 0)
+        for j in reversed(range(wa)):
+            r = z3.If(n == j, a / (1 << j), r)
+        return r, True
+    r = z3.IntVal(0)
+    for j in reversed(range(reach)):
+        r = z3.If(n == j, a * (1 << j) if op == "<<" else a / (1 << j), r)
+    return r, complete

@@ -19,13 +19,15 @@ import z3
 from aura_core import tir
 from aura_core.source import Span
 from aura_core.types import FIXED_WIDTH, Adt, Prim, Type, VecType, strip_refinement
-from aura_verify import intops
+from aura_verify import bounds, intops
 from aura_verify.base import Base, Ctx
 from aura_verify.errors import Unsupported
 from aura_verify.sorts import is_fixed, type_name
 from aura_verify.state import State, merge
 
 __all__ = ["Operators"]
+
+_BITS = frozenset({"<<", ">>", "&", "|", "^"})
 
 
 class Operators(Base):
@@ -71,6 +73,8 @@ class Operators(Base):
                     f"arithmetic might overflow {name}",
                 )
             return r
+        if ctx.math:  # unbounded two's complement (spec section 8)
+            return -x - 1
         return intops.bitnot(x, name)
 
     def binary(self, e: tir.Binary, st: State, ctx: Ctx) -> z3.ExprRef:
@@ -88,7 +92,40 @@ class Operators(Base):
             return z3.Implies(left, right)
         a = self.expr(e.left, st, ctx)
         b = self.expr(e.right, st, ctx)
+        if ctx.math and op in _BITS and type_name(self.ty(e.left.type, ctx)):
+            return self.spec_bits(e, a, b, st, ctx)
         return self.operate(op, a, b, self.ty(e.left.type, ctx), e.span, st, ctx)
+
+    def spec_bits(
+        self, e: tir.Binary, a: z3.ExprRef, b: z3.ExprRef, st: State, ctx: Ctx
+    ) -> z3.ExprRef:
+        """A bit operation of a specification: on unbounded two's complement
+        integers, whatever the operands' types (spec section 8, as Python's)."""
+        op = e.op
+        wa = bounds.width(e.left, self.binder_widths)
+        wb = bounds.width(e.right, self.binder_widths)
+        if op in ("<<", ">>"):
+            if ctx.check:
+                self.oblige(st, "V0008", e.span, b >= 0, "shift amount might be negative")
+            shifted = intops.exact_shift(op, a, b, wa, wb)
+            what = f"`{op}` in a specification by an amount of {intops.SHIFT_CHAIN} or more"
+            if shifted is None:
+                return self.approximate(f"Int{op}", [a, b], z3.IntSort(), what)
+            term, complete = shifted
+            if complete:
+                return term
+            far = self.approximate(f"Int{op}", [a, b], z3.IntSort(), what)
+            return z3.If(b < intops.SHIFT_CHAIN, term, far)
+        ca, cb = intops.const_int(a), intops.const_int(b)
+        if cb is not None:
+            return intops.const_bitwise(op, a, cb)
+        if ca is not None:
+            return intops.const_bitwise(op, b, ca)
+        w = bounds.join(wa, wb)
+        if w is None:
+            what = f"`{op}` on values of unbounded width"
+            return self.approximate(f"Int{op}", [a, b], z3.IntSort(), what)
+        return intops.exact_bitwise(op, a, b, w)
 
     def operate(
         self, op: str, a: z3.ExprRef, b: z3.ExprRef, t: Type, span: Span, st: State, ctx: Ctx
@@ -198,11 +235,13 @@ class Operators(Base):
         name = type_name(dst)
         if src == f64:
             r = z3.ToInt(z3.fpToReal(z3.fpRoundToIntegral(z3.RTZ(), x)))
-            if not ctx.spec:
+            if ctx.check:
                 ok = z3.And(z3.Not(z3.fpIsNaN(x)), z3.Not(z3.fpIsInf(x)), intops.in_range(r, name))
                 self.oblige(st, "V0007", e.span, ok, f"the value might not fit {name}")
             return r
-        if not ctx.spec and is_fixed(dst):
+        # A cast that would panic at run time is a failure in a specification
+        # too (spec section 8): its value is then read as the target type's.
+        if ctx.check and is_fixed(dst):
             self.oblige(
                 st, "V0007", e.span, intops.in_range(x, name), f"the value might not fit {name}"
             )

@@ -268,7 +268,7 @@ class Pure(Builtins):
         if callee.body is None or callee.extern:
             return None
         st = State({key(p): a for p, a in zip(callee.params, args, strict=True)})
-        c = Ctx(spec=True, check=False, tsubst=tsubst, quant=quant, fuel=fuel)
+        c = Ctx(spec=True, check=False, tsubst=tsubst, quant=quant, fuel=fuel, body=True)
         try:
             premise = self._premise(callee, tsubst, args, st, quant)
             budget = [_BUDGET]
