@@ -53,3 +53,18 @@ def test_options() -> None:
     assert show(m, o, t, sorts) == "Some(3)"
     m = model_of(o == info.ctor(prelude.NONE)())
     assert show(m, o, t, sorts) == "None"
+
+
+def test_special_floats_are_shown_in_the_text_form() -> None:
+    # Z3 leaves a NaN's bits unspecified; it must not be shown as 0.0.
+    sorts = Sorts(EMPTY)
+    f = z3.FP("f", z3.Float64())
+    cases = [
+        (z3.fpIsNaN(f), "nan"),
+        (z3.And(z3.fpIsInf(f), z3.fpIsPositive(f)), "inf"),
+        (z3.And(z3.fpIsInf(f), z3.fpIsNegative(f)), "-inf"),
+        (z3.And(z3.fpIsZero(f), z3.fpIsNegative(f)), "-0.0"),
+        (f == z3.FPVal(-2.5, z3.Float64()), "-2.5"),
+    ]
+    for fact, text in cases:
+        assert show(model_of(fact), f, F64, sorts) == text

@@ -9,6 +9,7 @@ elements with ``...``; values of opaque types (type parameters, handles) are
 
 from __future__ import annotations
 
+import math
 import struct
 
 import z3
@@ -43,11 +44,7 @@ def _show(model: z3.ModelRef, term: z3.ExprRef, t: Type, sorts: Sorts, depth: in
     if t == Prim("bool"):
         return "true" if z3.is_true(v) else "false" if z3.is_false(v) else "?"
     if t == Prim("f64"):
-        bits = model.eval(z3.fpToIEEEBV(term), model_completion=True)
-        if not z3.is_bv_value(bits):
-            return "?"
-        value = struct.unpack("<d", struct.pack("<Q", bits.as_long()))[0]
-        return format_float(value)
+        return _show_float(model, term, v)
     if t == Prim("String"):
         return string_literal(v.as_string()) if z3.is_string_value(v) else "?"
     if t == Prim("Unit"):
@@ -69,6 +66,25 @@ def _show(model: z3.ModelRef, term: z3.ExprRef, t: Type, sorts: Sorts, depth: in
     if isinstance(t, Adt):
         return _show_adt(model, term, t, sorts, depth)
     return "?"
+
+
+def _show_float(model: z3.ModelRef, term: z3.ExprRef, v: z3.ExprRef) -> str:
+    """A float in the text form (``nan``, ``inf``, ``-0.0``).
+
+    The special values are read from the model's value itself: Z3 leaves the
+    bits of a NaN unspecified, and ``fpToIEEEBV`` of one evaluates to the bits
+    of ``0.0``.
+    """
+    if not isinstance(v, z3.FPNumRef):
+        return "?"
+    if v.isNaN():
+        return format_float(math.nan)
+    if v.isInf():
+        return format_float(-math.inf if v.isNegative() else math.inf)
+    bits = model.eval(z3.fpToIEEEBV(term), model_completion=True)
+    if not z3.is_bv_value(bits):
+        return "?"
+    return format_float(struct.unpack("<d", struct.pack("<Q", bits.as_long()))[0])
 
 
 def _show_adt(model: z3.ModelRef, term: z3.ExprRef, t: Adt, sorts: Sorts, depth: int) -> str:
