@@ -134,7 +134,8 @@ class ExprGen(PlaceGen):
             case tir.Interpolation(parts=parts):
                 return self.interpolation(parts)
             case tir.VecLit(elems=elems):
-                return f"_Vec([{', '.join(self.value(x) for x in elems)}])"
+                vals = (self.fit(self.value(x), x.type, x) for x in elems)
+                return f"_Vec([{', '.join(vals)}])"
             case tir.LocalRef(local=local):
                 return self.local(local)
             case tir.ConstRef(name=name):
@@ -250,7 +251,8 @@ class ExprGen(PlaceGen):
         if callee.extern and self.ctx.extern(e.cell).text_args:
             args = [self.text_of(a.value) for a in e.args]
         else:
-            args = [self.expr(a.value) for a in e.args]
+            # An argument has its parameter's type (instantiated).
+            args = [self.fit(self.expr(a.value), a.value.type, a.value) for a in e.args]
         return f"{self.mark(e.span)}{fn}({', '.join(args)})"
 
     def builtin(self, e: tir.BuiltinCall) -> str:
@@ -284,7 +286,7 @@ class ExprGen(PlaceGen):
         return f"[{', '.join(vals)}]"
 
     def _stored(self, e: tir.Expr, t: Type, what: str) -> str:
-        code = self.value(e)
+        code = self.fit(self.value(e), t, e)
         if isinstance(t, Refined) and not self.trusted("refinement", e.span):
             code = self.refine_expr(t, code, what, e.span)
         return code

@@ -15,7 +15,8 @@ call :mod:`aura_core.arith` through the runtime's helpers.
 from __future__ import annotations
 
 from aura_core import tir
-from aura_core.types import FIXED_WIDTH, Prim, fixed_width_range, strip_refinement
+from aura_core.specarith import fixed_name, may_leave_range
+from aura_core.types import FIXED_WIDTH, Prim, Type, fixed_width_range, strip_refinement
 from aura_interpret.codegen_base import GenBase
 from aura_interpret.trusted import unchecked_div, unchecked_rem, unchecked_shl, unchecked_shr
 from aura_interpret.typeinfo import int_name
@@ -75,6 +76,24 @@ class OpsGen(GenBase):
             return f"(_t if {lo} <= (_t := {code}) else {fail})"
         return f"(_t if {lo} <= (_t := {code}) <= {hi} else {fail})"
 
+    def fit(
+        self, code: str, t: Type, e: tir.Expr, *, always: bool = False, at: tir.Expr | None = None
+    ) -> str:
+        """``code``, the value of ``e``, checked to fit the integer type ``t``
+        where a specification's exact arithmetic may have put it outside
+        (spec section 8); unchanged in code, whose values fit as computed.
+        A failure is reported at ``at`` (default ``e``)."""
+        name = fixed_name(t)
+        if not self.spec or not name:
+            return code
+        src = fixed_name(e.type)
+        if not always and not may_leave_range(e) and src:
+            s_lo, s_hi = fixed_width_range(src)
+            t_lo, t_hi = fixed_width_range(name)
+            if t_lo <= s_lo and s_hi <= t_hi:
+                return code
+        return f"{self.mark((at or e).span)}_fit({code}, '{name}')"
+
     # ------------------------------------------------------------------ unary
     def unary(self, e: tir.Unary) -> str:
         x = self.expr(e.operand)
@@ -86,9 +105,9 @@ class OpsGen(GenBase):
         name = int_name(t)
         if e.op == "-":
             return self.checked(f"-{x}", name, e)
-        if name in FIXED_WIDTH and not FIXED_WIDTH[name][1]:
+        if name in FIXED_WIDTH and not FIXED_WIDTH[name][1] and not self.spec:
             return f"({fixed_width_range(name)[1]} ^ {x})"
-        return f"(~{x})"
+        return f"(~{x})"  # in a specification, unbounded two's complement
 
     # ----------------------------------------------------------------- binary
     def binary(self, e: tir.Binary) -> str:
@@ -152,6 +171,10 @@ class OpsGen(GenBase):
             if not signed or self.trusted("overflow", e.span):
                 return f"{m}{self.obj(unchecked_div, 'u')}({a}, {b})"
         fixed = not self.spec and name != "Int"
+        if op in ("<<", ">>") and self.spec:
+            # Exact, on unbounded two's complement (spec section 8): only a
+            # negative amount fails.
+            return f"{m}_shlm({a}, {b})" if op == "<<" else f"{m}_shr({a}, {b}, 'Int')"
         if op in ("<<", ">>") and fixed and self.trusted("shift", e.span):
             helper = unchecked_shr if op == ">>" else unchecked_shl
             return f"{m}{self.obj(helper, 'u')}({a}, {b}, '{name}')"
@@ -162,7 +185,7 @@ class OpsGen(GenBase):
         if op == "%":
             return f"{m}_rem({a}, {b})"
         if op == "<<":
-            return f"{m}_shlm({a}, {b}, '{name}')" if self.spec else f"{m}_shl({a}, {b}, '{name}')"
+            return f"{m}_shl({a}, {b}, '{name}')"
         assert op == ">>", op
         return f"{m}_shr({a}, {b}, '{name}')"
 
@@ -176,9 +199,12 @@ class OpsGen(GenBase):
                 return x
             return f"_i2f({x})" if int_name(source) == "Int" else f"float({x})"
         if source == _F64:
-            return f"{self.mark(e.span)}_f2i({x}, '{'Int' if self.spec else target}')"
+            return f"{self.mark(e.span)}_f2i({x}, '{target}')"
         src = int_name(source)
-        if target == "Int" or self.spec or src == target:
+        if self.spec:
+            # A cast that would panic in code panics in a specification too.
+            return self.fit(x, e.type, e.expr, always=src == "Int", at=e)
+        if target == "Int" or src == target:
             return x
         if src != "Int":
             s_lo, s_hi = fixed_width_range(src)

@@ -112,6 +112,7 @@ def helpers() -> dict[str, object]:
         "_shl": arith.shl,
         "_shr": arith.shr,
         "_shlm": rn.shl_spec,
+        "_fit": arith.check_range,
         "_fdiv": arith.float_div,
         "_frem": arith.float_rem,
         "_i2f": arith.int_to_float,
