@@ -71,7 +71,7 @@ class CallGen(ExprGen):
                 args.append(self.place(a.value))
             else:
                 v = self.use(a.value)
-                v = self.narrow(v, a.value.type)
+                v = self.narrow(v, a.value.type, a.value.span)
                 if has_mut and self.layout.has_shared(self.base(a.value.type)):
                     self.share(v, a.value.type)  # `f(mut v, v)` passes the old `v`
                 args.append(v)

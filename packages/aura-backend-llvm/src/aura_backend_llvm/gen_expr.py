@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 from llvmlite import ir
 
 from aura_backend_llvm.gen_helpers import elem_size, equal, key_bits
-from aura_backend_llvm.gen_ops import I128, OpsGen
+from aura_backend_llvm.gen_ops import I128
+from aura_backend_llvm.gen_specops import SpecOpsGen
 from aura_backend_llvm.gen_textform import text_into
 from aura_backend_llvm.layout import F64, I1, I8, I32, I64, MAP_STRUCT, PTR, int_code, opaque
 from aura_core import tir
 from aura_core.source import Span
+from aura_core.specarith import fixed_name
 from aura_core.types import FIXED_WIDTH, Adt, MapType, Prim, Type, VecType
 
 __all__ = ["ExprGen"]
@@ -31,7 +33,7 @@ _PLACES = (tir.LocalRef, tir.FieldGet, tir.Index)
 _BORROWED = (*_PLACES, tir.ConstRef, tir.StrConst, tir.Old, tir.ResultRef)
 
 
-class ExprGen(OpsGen):
+class ExprGen(SpecOpsGen):
     # ---------------------------------------------------------- entry points
     def owned(self, e: tir.Expr) -> ir.Value:
         v = self.expr(e)
@@ -120,7 +122,7 @@ class ExprGen(OpsGen):
         t = self.base(e.type)
         assert isinstance(t, VecType)
         ety = self.llvm(t.elem)
-        values = [self.owned(x) for x in e.elems]
+        values = [self.narrow(self.owned(x), t.elem, x.span) for x in e.elems]
         n = ir.Constant(I64, len(values))
         v = self.rt("aura_vec_new", n, ir.Constant(I64, elem_size(self.mg, self.ty(t.elem))))
         data = self.vec_data(v)
@@ -160,7 +162,7 @@ class ExprGen(OpsGen):
         assert decl is not None
         value: ir.Value = ir.Constant(self.llvm(t), ir.Undefined)
         for i, (f, x) in enumerate(zip(decl.fields, e.fields, strict=True)):
-            v = self.owned(x)
+            v = self.narrow(self.owned(x), x.type, x.span)
             if not self.proven("refinement", x.span):
                 self.refine(v, f.type, f"field `{f.name}` of `{decl.name.name}`", x.span)
             value = self.b.insert_value(value, v, i)
@@ -171,7 +173,7 @@ class ExprGen(OpsGen):
         assert isinstance(t, Adt)
         if not e.args:
             return opaque(self.mg.fieldless_variant(t, e.index))
-        values = [self.owned(a) for a in e.args]
+        values = [self.narrow(self.owned(a), a.type, a.span) for a in e.args]
         decl = self.layout.enum(t.decl)
         assert decl is not None
         name = f"{decl.name.name}::{e.variant}"
@@ -219,7 +221,7 @@ class ExprGen(OpsGen):
             key = self.expr(e.index)
             return self.b.load(self.map_entry(obj, key, t, e.span), typ=self.llvm(t.value))
         assert isinstance(t, VecType)
-        index = self.narrow(self.expr(e.index), e.index.type)
+        index = self.narrow(self.expr(e.index), e.index.type, e.index.span)
         i = self.checked_index(obj, index, e.index.type, e.span)
         return self.load(self.elem_ptr(obj, i, t.elem), self.llvm(t.elem), "element")
 
@@ -271,11 +273,13 @@ class ExprGen(OpsGen):
         if e.op == "not":
             return self.b.not_(x)
         if e.op == "~":
-            return self.b.not_(self.narrow(x, e.operand.type))
+            if self.spec:
+                return self.spec_not(x, e.operand.type)
+            return self.b.not_(x)
         if t == Prim("f64"):
             return self.b.fneg(x)
         if self.spec:
-            return self.b.neg(self.wide(x, e.operand.type))
+            return self.spec_neg(x, e.operand.type, e.span)
         return self.int_neg(x, t, e.span)
 
     def x_Binary(self, e: tir.Binary) -> ir.Value:
@@ -308,6 +312,8 @@ class ExprGen(OpsGen):
                 return fop(x, y)
             if op == "%":
                 return self.b.frem(x, y)
+        if self.spec and op in ("<<", ">>"):
+            return self.spec_shift(op, x, y, t, self.base(e.right.type), e.span)
         if op in ("<<", ">>"):
             return self.shift(
                 op,
@@ -318,9 +324,10 @@ class ExprGen(OpsGen):
                 e.span,
             )
         if self.spec and op in ("+", "-", "*"):
-            wx, wy = self.wide(x, t), self.wide(y, t)
-            return {"+": self.b.add, "-": self.b.sub, "*": self.b.mul}[op](wx, wy)
-        if self.spec and op in ("/", "%") and (x.type == I128 or y.type == I128):
+            return self.spec_arith(op, x, y, t, e.span)
+        if self.spec and op in ("&", "|", "^"):
+            return self.spec_bitwise(op, x, y, t)
+        if self.spec and op in ("/", "%"):
             wx, wy = self.wide(x, t), self.wide(y, t)
             zero = ir.Constant(I128, 0)
             message = "division by zero" if op == "/" else "remainder by zero"
@@ -349,7 +356,12 @@ class ExprGen(OpsGen):
         return phi
 
     def x_Cast(self, e: tir.Cast) -> ir.Value:
-        return self.cast(self.expr(e.expr), e.expr.type, e.type, e.span)
+        v = self.expr(e.expr)
+        src, dst = self.base(e.expr.type), self.base(e.type)
+        if self.spec and fixed_name(src) and fixed_name(dst):
+            # Exact, then checked as in code: a cast that would panic panics.
+            return self.narrow(self.wide(v, src), dst, e.span)
+        return self.cast(v, src, dst, e.span)
 
     def x_Conditional(self, e: tir.Conditional) -> ir.Value:
         c = self.expr(e.cond)

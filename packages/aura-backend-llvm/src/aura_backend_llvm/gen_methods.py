@@ -45,7 +45,7 @@ class MethodGen(CallGen):
 
     def arg(self, e: tir.MethodCall, k: int) -> ir.Value:
         """An argument the method reads without storing it."""
-        return self.narrow(self.use(e.args[k]), e.args[k].type)
+        return self.narrow(self.use(e.args[k]), e.args[k].type, e.args[k].span)
 
     # ---------------------------------------------------------------- vectors
     def vec_method(self, e: tir.MethodCall, t: VecType) -> ir.Value:
@@ -397,10 +397,21 @@ class MethodGen(CallGen):
         raise self.unsupported(f"the method `{m}` of `f64`", e.span)
 
     # --------------------------------------------------------------- integers
+    def spec_int_method(self, e: tir.MethodCall, t: Prim) -> ir.Value:
+        """``abs``, ``pow``, ``min``, ``max`` of a specification: exact (spec section 8)."""
+        x = self.use(e.receiver)
+        if e.method == "abs":
+            return self.spec_abs(x, t, e.span)
+        if e.method == "pow":
+            return self.spec_pow(x, self.arg(e, 0), t, e.span)
+        return self.spec_minmax(e.method, x, self.use(e.args[0]), t)
+
     def int_method(self, e: tir.MethodCall, t: Prim) -> ir.Value:
         m, b = e.method, self.b
         bits, signed = FIXED_WIDTH[t.name]
-        x = self.narrow(self.use(e.receiver), t)
+        if self.spec and m in ("abs", "pow", "min", "max"):
+            return self.spec_int_method(e, t)
+        x = self.narrow(self.use(e.receiver), t, e.receiver.span)
         if m == "to_string":
             return self.rt(
                 "aura_int_to_str", self.to_i64(x, signed), ir.Constant(I32, int_code(t.name))

@@ -3,9 +3,8 @@
 Fixed-width ``+ - *`` use LLVM's overflow intrinsics; the failing branch calls
 the runtime with the operands, which prints the exact result (computed in 128
 bits).  ``/`` and ``%`` check for zero and for ``MIN / -1``; ``MIN % -1`` is 0.
-Shifts check their amount against the left operand's width.  In a
-specification, ``+ - *``, negation and integer casts are exact: they are
-computed in 128 bits (``i128``), which is exact for operands of 64 bits.
+Shifts check their amount against the left operand's width.  Inside
+specifications integer operations are exact (:mod:`.gen_specops`).
 """
 
 from __future__ import annotations
@@ -44,13 +43,6 @@ class OpsGen(FuncBase):
             return v
         _, signed, _ = _int_info(self.base(t))
         return self.b.sext(v, I128) if signed else self.b.zext(v, I128)
-
-    def narrow(self, v: ir.Value, t: Type) -> ir.Value:
-        """A specification's exact integer back at its type's width."""
-        target = self.llvm(t)
-        if v.type == I128 and target != I128:
-            return self.b.trunc(v, target)
-        return v
 
     # ---------------------------------------------------------- integers
     def int_arith(self, op: str, x: ir.Value, y: ir.Value, t: Type, span: Span) -> ir.Value:
@@ -223,13 +215,11 @@ class OpsGen(FuncBase):
             )
             return b.fptosi(t, ir.IntType(bits)) if signed else b.fptoui(t, ir.IntType(bits))
         if src.name in FIXED_WIDTH and dst.name == "f64":
-            signed = FIXED_WIDTH[src.name][1]
+            signed = FIXED_WIDTH[src.name][1] or v.type == I128
             return b.sitofp(v, F64) if signed else b.uitofp(v, F64)
         if src.name in FIXED_WIDTH and dst.name in FIXED_WIDTH:
             sbits, ssigned, sname = _int_info(src)
             dbits, dsigned, dname = _int_info(dst)
-            if self.spec:
-                return self.wide(v, src)
             wide = self.wide(v, src)
             lo = -(1 << (dbits - 1)) if dsigned else 0
             hi = (1 << (dbits - 1)) - 1 if dsigned else (1 << dbits) - 1

@@ -17,6 +17,8 @@ RUNTIME: dict[str, tuple[ir.Type, tuple[ir.Type, ...], bool]] = {
     "aura_panic_overflow": (VOID, (I32, I32, I64, I64, I32), True),
     "aura_panic_cast": (VOID, (I32, I64, I32, I32), True),
     "aura_panic_f2i": (VOID, (I32, F64, I32), True),
+    "aura_panic_wide": (VOID, (I32, I64, I64, I32), True),
+    "aura_panic_wide_shift": (VOID, (I32, I64, I64), True),
     "aura_panic_shift": (VOID, (I32, I64, I32, I32), True),
     "aura_panic_index": (VOID, (I32, I64, I64, I32), True),
     "aura_panic_stack_overflow": (VOID, (), True),

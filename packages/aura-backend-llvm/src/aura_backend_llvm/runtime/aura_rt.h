@@ -74,6 +74,8 @@ _Noreturn void aura_panic_str(int32_t site, AuraStr *msg);
 _Noreturn void aura_panic_overflow(int32_t site, int32_t op, int64_t a, int64_t b, int32_t ty);
 _Noreturn void aura_panic_cast(int32_t site, int64_t value, int32_t from_ty, int32_t to_ty);
 _Noreturn void aura_panic_f2i(int32_t site, double value, int32_t to_ty);
+_Noreturn void aura_panic_wide(int32_t site, int64_t hi, uint64_t lo, int32_t to_ty);
+_Noreturn void aura_panic_wide_shift(int32_t site, int64_t hi, uint64_t lo);
 _Noreturn void aura_panic_shift(int32_t site, int64_t amount, int32_t amount_ty, int32_t ty);
 _Noreturn void aura_panic_index(int32_t site, int64_t len, int64_t index, int32_t index_ty);
 _Noreturn void aura_panic_stack_overflow(void);

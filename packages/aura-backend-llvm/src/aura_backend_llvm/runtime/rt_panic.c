@@ -156,6 +156,23 @@ _Noreturn void aura_panic_cast(int32_t site, int64_t value, int32_t from_ty, int
     aura_rt_panic(site, msg, n);
 }
 
+/* An exact (128-bit) value of a specification that does not fit a typed place,
+   given as its high and low 64 bits. */
+_Noreturn void aura_panic_wide(int32_t site, int64_t hi, uint64_t lo, int32_t to_ty) {
+    char num[64], msg[160];
+    format_i128(num, (__int128)(((unsigned __int128)(uint64_t)hi << 64) | lo));
+    int n = snprintf(msg, sizeof msg, "integer overflow: %s does not fit in %s", num, aura_rt_type_name(to_ty));
+    aura_rt_panic(site, msg, n);
+}
+
+/* A specification's shift by a negative amount (exact integers have no width). */
+_Noreturn void aura_panic_wide_shift(int32_t site, int64_t hi, uint64_t lo) {
+    char num[64], msg[160];
+    format_i128(num, (__int128)(((unsigned __int128)(uint64_t)hi << 64) | lo));
+    int n = snprintf(msg, sizeof msg, "shift by %s is out of range for Int", num);
+    aura_rt_panic(site, msg, n);
+}
+
 _Noreturn void aura_panic_f2i(int32_t site, double value, int32_t to_ty) {
     char msg[160];
     int n;
