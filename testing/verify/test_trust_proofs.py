@@ -245,3 +245,28 @@ def test_an_unwrap_trusted_on_a_broken_assume_still_panics(operation: str, messa
         "  at t.aura:7:12 in g",
         "  at t.aura:10:13 in main",
     ]
+
+
+#: An exact value in a typed place of a `requires`: it used to be read back as
+#: an i64 without an obligation, which proved `x + 1` cannot overflow.
+TYPED_PLACE = """\
+type Box = record { v: i64 }
+
+cell inc(x: i64) -> i64:
+    requires Box { v: x + 1 }.v > x
+    return x + 1
+
+cell main():
+    println(inc(9223372036854775807))
+"""
+
+
+def test_a_typed_place_of_a_specification_proves_nothing_wrong() -> None:
+    assert verify(TYPED_PLACE) == {"inc": "failed", "main": "verified"}
+    # The precondition's record field panics; under --release, where the
+    # precondition does not run, the program is not verified completely, so
+    # the overflow check of `x + 1` stays.
+    for release in (False, True):
+        out, panic = run(release=release, trust=True)
+        assert out == ""
+        assert panic == "integer overflow: 9223372036854775808 does not fit in i64"
