@@ -93,13 +93,20 @@ class SpecGen(OpsGen):
                 self.emit(f"_reffail({var}, {fmt}, {message!r})", span)
 
     def refine_expr(self, t: Type, code: str, what: str, span: Span) -> str:
-        """``code`` checked against the refinements of ``t``, as an expression."""
-        if self.release or self.spec:
+        """``code`` checked against the refinements of ``t``, as an expression
+        (inside a specification too: a typed place there is one as well)."""
+        if self.release:
             return code
         for r in _layers(t):
             v = self.tmp("v")
             message = self.refinement_message(r, what)
             fmt = self.fmt_inner(r.base)
+            if self.no_walrus:  # inside a quantifier: a parameter instead of `:=`
+                code = (
+                    f"(lambda {v}: {v} if {self.predicate(r, v)} "
+                    f"else {self.mark(span)}_reffail({v}, {fmt}, {message!r}))({code})"
+                )
+                continue
             code = (
                 f"({v} if (({v} := {code}), {self.predicate(r, v)})[1] "
                 f"else {self.mark(span)}_reffail({v}, {fmt}, {message!r}))"

@@ -120,7 +120,9 @@ def _entries(
         if cmap is None:
             continue
         if merge_next:
-            merge_next = False
+            # Nested code inside nested code (a check inside a quantifier) is
+            # merged too, up to and including the cell's own frame.
+            merge_next = code.co_name.startswith("<")
             continue
         source, pos = cmap.location(line)
         entry = TraceEntry(source.name, pos.line, pos.column, cmap.cell)

@@ -335,11 +335,13 @@ class Exprs(Operators):
 
     def store_check(self, t: Type, v: z3.ExprRef, st: State, ctx: Ctx, span: object) -> None:
         """V0010: a value stored into a place of refined type ``t`` satisfies it
-        (in a specification, V0007: it fits the type's range)."""
+        (in a specification, also V0007: it fits the type's range).  What is
+        read back out of the place is assumed to satisfy ``t``."""
         assert isinstance(span, Span)
         if ctx.spec:
             self.fit_check(t, v, st, ctx, span)
-            return
+            if not (ctx.math and ctx.check):  # a callee's clause, or a pure body
+                return
         t = self.ty(t, ctx)
         if not isinstance(t, Refined):
             return
