@@ -224,10 +224,11 @@ class CallGen(ExprGen):
             )
         if e.owner == "Vec" and e.name == "filled":
             assert isinstance(t, VecType)
+            length, elem = e.args
             n = self.to_i64(
-                self.narrow(self.expr(e.args[0]), e.args[0].type), self.signed(e.args[0].type)
+                self.narrow(self.expr(length), length.type, length.span), self.signed(length.type)
             )
-            x = self.expr(e.args[1])
+            x = self.narrow(self.expr(elem), elem.type, elem.span)
             self.fail_if_negative(n, "cannot make a vector of negative length ", e.span)
             v = self.rt("aura_vec_new", n, ir.Constant(I64, self.size(t.elem)))
             self.b.store(n, self.vec_field(v, 1))

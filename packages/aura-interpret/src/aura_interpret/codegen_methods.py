@@ -259,7 +259,7 @@ class MethodGen(SpecGen):
             return "_Map({})"
         if e.owner == "Vec":
             assert e.name == "filled" and isinstance(t, VecType)
-            n, x = (self.expr(a) for a in e.args)
+            n, x = (self.fit(self.expr(a), a.type, a) for a in e.args)
             return f"{self.mark(e.span)}_vfilled({n}, {x}, {self.dup_arg(t.elem)})"
         assert e.owner == "String" and e.name == "from_bytes"
         return f"_frombytes({self.expr(e.args[0])})"

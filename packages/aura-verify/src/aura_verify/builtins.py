@@ -461,6 +461,9 @@ class Builtins(Exprs):
             return z3.Empty(self.sort(t))
         if e.owner == "Vec" and e.name == "filled":
             n, x = args
+            assert isinstance(t, VecType)
+            for a, v, place in zip(e.args, args, (e.args[0].type, t.elem), strict=True):
+                self.store_check(place, v, st, ctx, a.span)
             if ctx.check:
                 self.oblige(st, "V0009", e.span, n >= 0, "the length might be negative")
             r = self.apply("Vec.filled", [n, x], self.sort(t))
