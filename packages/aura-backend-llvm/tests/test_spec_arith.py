@@ -35,6 +35,8 @@ def _run(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
         "(1 << 127) > 0",
         "-((m * m) * 2 * -2) > 0",
         "((m * m) * 2 * -2).abs() > 0",
+        # The variable would take 2^63, which no i64 holds.
+        "forall(i in -m - 2..-m + 1): i != 0",
     ],
 )
 def test_beyond_128_bits_panics(tmp_path: Path, expr: str) -> None:

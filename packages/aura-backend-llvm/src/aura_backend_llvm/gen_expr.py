@@ -454,8 +454,9 @@ class ExprGen(SpecOpsGen):
         bd = binders[0]
         assert bd.lo is not None and bd.hi is not None
         vt = self.llvm(bd.local.type)
-        lo = self.narrow(self.expr(bd.lo), bd.local.type)
-        hi = self.narrow(self.expr(bd.hi), bd.local.type)
+        lo, hi, inclusive = self.spec_range(
+            self.expr(bd.lo), self.expr(bd.hi), bd.local.type, bd.inclusive, e.span
+        )
         base = self.base(bd.local.type)
         signed = isinstance(base, Prim) and FIXED_WIDTH.get(base.name, (0, True))[1]
         counter = self.alloca(vt)
@@ -464,7 +465,7 @@ class ExprGen(SpecOpsGen):
         self.b.branch(head)
         self.b.position_at_end(head)
         i = self.b.load(counter, typ=vt)
-        op = "<=" if bd.inclusive else "<"
+        op = "<=" if inclusive else "<"
         more = self.b.icmp_signed(op, i, hi) if signed else self.b.icmp_unsigned(op, i, hi)
         self.b.cbranch(more, body, end)
         self.b.position_at_end(body)

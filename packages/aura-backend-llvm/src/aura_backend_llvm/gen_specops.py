@@ -66,6 +66,35 @@ class SpecOpsGen(OpsGen):
     def _out_of_range(self, ok: ir.Value, span: Span) -> None:
         self.fail_unless(ok, lambda: self.panic_text(span, OUT_OF_RANGE))
 
+    def spec_range(
+        self, lo: ir.Value, hi: ir.Value, t: Type, inclusive: bool, span: Span
+    ) -> tuple[ir.Value, ir.Value, bool]:
+        """The ends of a quantifier's range over the type ``t``, at its width.
+
+        A quantified variable takes the range's values; exact ends (``n + 1``)
+        may lie outside ``t``, which is fine as long as every value of the
+        range fits ``t`` (``0..n + 1`` for the largest ``n``).  A range with a
+        value outside ``t`` panics: its variable cannot be represented.
+        Returns the ends and whether the upper one is included.
+        """
+        if lo.type != I128 and hi.type != I128:
+            return lo, hi, inclusive
+        name = fixed_name(t)
+        bits, signed = FIXED_WIDTH[name]
+        b = self.b
+        wlo, whi = self.wide(lo, t), self.wide(hi, t)
+        last = whi if inclusive else b.sub(whi, _const(1))
+        empty = b.icmp_signed(">", wlo, last)
+        t_lo = -(1 << (bits - 1)) if signed else 0
+        t_hi = (1 << (bits - 1)) - 1 if signed else (1 << bits) - 1
+        fits = b.and_(
+            b.icmp_signed(">=", wlo, _const(t_lo)), b.icmp_signed("<=", last, _const(t_hi))
+        )
+        self._out_of_range(b.or_(empty, fits), span)
+        target = self.llvm(t)
+        first = b.select(empty, ir.Constant(target, 1), b.trunc(wlo, target))
+        return first, b.select(empty, ir.Constant(target, 0), b.trunc(last, target)), True
+
     # ------------------------------------------------------------ arithmetic
     def spec_arith(self, op: str, x: ir.Value, y: ir.Value, t: Type, span: Span) -> ir.Value:
         """``+``, ``-``, ``*`` of a specification."""
