@@ -60,6 +60,10 @@ def width(e: tir.Expr, binders: Mapping[int, int | None]) -> int | None:
             return const_width(v)
         case tir.LocalRef(local=local) if id(local) in binders:
             return binders[id(local)]
+        case tir.LocalRef():
+            # One bit more: in the invariants of `for i in a..=b` the variable
+            # is `b + 1` after the last iteration, which may lie beyond its type.
+            return _plus(type_width(type_name(e.type)), 1)
         case tir.Binary(op="+" | "-", left=a, right=b):
             return _plus(join(width(a, binders), width(b, binders)), 1)
         case tir.Binary(op="*", left=a, right=b):
