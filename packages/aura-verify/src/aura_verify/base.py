@@ -242,7 +242,10 @@ class Base:
             return None
         scratch = st.fork()
         scratch.bind(t.var, v)
-        pctx = Ctx(spec=True, check=False, tsubst=ctx.tsubst, quant=ctx.quant)
+        # Storing must also prove the predicate well-defined (it runs at run
+        # time): its obligations become part of the returned condition.
+        pctx = Ctx(spec=True, check=not assume, tsubst=ctx.tsubst, quant=ctx.quant)
+        mark, base = len(self.obligations), len(scratch.facts)
         try:
             term = self.expr(t.pred, scratch, pctx)
         except Unsupported as exc:
@@ -250,8 +253,16 @@ class Base:
                 st.approx.add(exc.message)
                 return None
             raise
+        finally:
+            inner = self.obligations[mark:]
+            del self.obligations[mark:]
         st.approx |= scratch.approx
-        return term
+        defined = []
+        for ob in inner:
+            if ob.goal is None:
+                raise Unsupported(ob.message)
+            defined.append(z3.Implies(z3.And(*ob.facts[base:]), ob.goal))
+        return z3.And(*defined, term) if defined else term
 
     # ------------------------------------------------------------ obligations
 
