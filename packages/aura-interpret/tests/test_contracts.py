@@ -331,3 +331,18 @@ def test_division_by_a_constant_inside_a_quantifier(run: Run) -> None:
         """
     )
     assert r.stdout == "ok\n" and r.panic is None
+
+
+def test_specification_integers_are_exact_beyond_any_width(run: Run) -> None:
+    # What the native backend may refuse beyond 128 bits, the interpreter
+    # computes: a shift by 200, a power of 1260 bits and its float.
+    src = """
+cell main():
+    val x = 9223372036854775807
+    assert (x << 200) >> 199 == x * 2
+    assert (x.pow(20) as f64) > 1e300
+    assert (x.pow(20) & 1) == 1 and ~x.pow(20) < 0
+    println("ok")
+"""
+    r = run(src)
+    assert (r.stdout, r.panic) == ("ok\n", None)

@@ -197,7 +197,9 @@ class OpsGen(GenBase):
         if target == "f64":
             if source == _F64:
                 return x
-            return f"_i2f({x})" if int_name(source) == "Int" else f"float({x})"
+            # An exact value of a specification may be beyond f64, as an Int is.
+            exact = int_name(source) == "Int" or self.spec
+            return f"_i2f({x})" if exact else f"float({x})"
         if source == _F64:
             return f"{self.mark(e.span)}_f2i({x}, '{target}')"
         src = int_name(source)
