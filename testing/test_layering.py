@@ -130,6 +130,7 @@ BOUNDARIES: dict[str, set[str]] = {
                 "methods",
                 "prelude",
                 "arith",
+                "specarith",
                 "syntax",
                 "keywords",
                 "graphs",

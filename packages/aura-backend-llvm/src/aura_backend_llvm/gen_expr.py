@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from llvmlite import ir
 
 from aura_backend_llvm.gen_helpers import elem_size, equal, key_bits
-from aura_backend_llvm.gen_ops import I128
+from aura_backend_llvm.gen_ops import I128, OpsGen
 from aura_backend_llvm.gen_specops import SpecOpsGen
 from aura_backend_llvm.gen_textform import text_into
 from aura_backend_llvm.layout import F64, I1, I8, I32, I64, MAP_STRUCT, PTR, int_code, opaque
@@ -33,7 +33,7 @@ _PLACES = (tir.LocalRef, tir.FieldGet, tir.Index)
 _BORROWED = (*_PLACES, tir.ConstRef, tir.StrConst, tir.Old, tir.ResultRef)
 
 
-class ExprGen(SpecOpsGen):
+class ExprGen(OpsGen, SpecOpsGen):
     # ---------------------------------------------------------- entry points
     def owned(self, e: tir.Expr) -> ir.Value:
         v = self.expr(e)

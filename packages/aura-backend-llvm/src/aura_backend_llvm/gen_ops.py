@@ -12,13 +12,12 @@ from __future__ import annotations
 from llvmlite import ir
 
 from aura_backend_llvm.gen_base import FuncBase
-from aura_backend_llvm.layout import F64, I1, I32, I64, int_code
+from aura_backend_llvm.layout import F64, I1, I32, I64, I128, int_code
 from aura_core.source import Span
 from aura_core.types import FIXED_WIDTH, Prim, Type
 
-__all__ = ["OpsGen"]
+__all__ = ["I128", "OpsGen"]
 
-I128 = ir.IntType(128)
 _OP_CODES = {"+": 0, "-": 1, "*": 2}
 
 

@@ -14,10 +14,12 @@ which panics as the interpreter does when it does not fit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from llvmlite import ir
 
-from aura_backend_llvm.gen_ops import I128, OpsGen
-from aura_backend_llvm.layout import I1, I32, I64, int_code
+from aura_backend_llvm.layout import I1, I32, I64, I128, int_code
 from aura_core.source import Span
 from aura_core.specarith import fixed_name
 from aura_core.types import FIXED_WIDTH, Type
@@ -32,7 +34,25 @@ def _const(v: int) -> ir.Constant:
     return ir.Constant(I128, v)
 
 
-class SpecOpsGen(OpsGen):
+class SpecOpsGen:
+    """A mixin of the expression generator, after :class:`~.gen_ops.OpsGen`
+    (which it does not import, to stay out of the generators' import cycle)."""
+
+    if TYPE_CHECKING:  # provided by gen_base.FuncBase and gen_ops.OpsGen
+        b: ir.IRBuilder
+
+        def base(self, t: Type) -> Type: ...
+        def llvm(self, t: Type) -> ir.Type: ...
+        def alloca(self, ty: ir.Type, name: str = "") -> ir.Value: ...
+        def block(self, name: str) -> ir.Block: ...
+        def site(self, span: Span | int | None = None) -> ir.Constant: ...
+        def fail_unless(
+            self, ok: ir.Value, fail: Callable[[], None], entered: bool = True
+        ) -> None: ...
+        def panic(self, name: str, *args: ir.Value) -> None: ...
+        def panic_text(self, span: Span, text: str) -> None: ...
+        def wide(self, v: ir.Value, t: Type) -> ir.Value: ...
+
     def narrow(self, v: ir.Value, t: Type, span: Span | None = None) -> ir.Value:
         """A specification's exact integer back at its type's width.
 

@@ -36,12 +36,14 @@ from aura_core.types import (
     substitute,
 )
 
-__all__ = ["I1", "I8", "I32", "I64", "PTR", "Layout", "int_code", "opaque"]
+__all__ = ["I1", "I8", "I32", "I64", "I128", "PTR", "Layout", "int_code", "opaque"]
 
 I1 = ir.IntType(1)
 I8 = ir.IntType(8)
 I32 = ir.IntType(32)
 I64 = ir.IntType(64)
+#: Exact integers of specifications (gen_specops.py).
+I128 = ir.IntType(128)
 F64 = ir.DoubleType()
 PTR = ir.PointerType()
 
