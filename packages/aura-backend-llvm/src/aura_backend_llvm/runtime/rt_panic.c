@@ -247,26 +247,32 @@ int64_t aura_int_pow(int32_t site, int64_t a, int64_t e, int32_t ty) {
                          (long long)e, aura_rt_type_name(ty));
         aura_rt_panic(site, msg, n);
     }
-    __int128 lo = is_signed ? -((__int128)1 << (bits - 1)) : 0;
-    __int128 hi = is_signed ? ((__int128)1 << (bits - 1)) - 1 : ((__int128)1 << bits) - 1;
-    __int128 r = 1;
+    /* The magnitude is computed unsigned and checked after every step: once it
+     * exceeds the type's largest magnitude it only grows (|x| >= 2), and a
+     * magnitude that still fits times one below 2^64 stays below 2^128. */
+    unsigned __int128 limit = is_signed ? (unsigned __int128)1 << (bits - 1) : ((unsigned __int128)1 << bits) - 1;
+    unsigned __int128 m = 1;
     int overflow = 0;
-    for (int64_t k = 0; k < e; k++) {
-        if (mag > 1 && (r > ((__int128)1 << 100) || r < -((__int128)1 << 100))) {
-            overflow = 1;
-            break;
+    if (mag <= 1) {
+        m = e == 0 ? 1 : mag;
+    } else {
+        for (int64_t k = 0; k < e && !overflow; k++) {
+            m *= mag;
+            overflow = m > limit;
         }
-        r *= x;
     }
-    if (overflow || r < lo || r > hi) {
+    int negative = x < 0 && (e & 1);
+    if (!overflow && is_signed && !negative)
+        overflow = m == limit; /* 2^(bits-1) fits only as a negative value */
+    if (overflow) {
         AuraBuf *b = aura_buf_new();
         aura_buf_raw(b, "integer overflow: ", 18);
-        big_power_text(b, (uint64_t)mag, e, x < 0 && (e & 1));
+        big_power_text(b, (uint64_t)mag, e, negative);
         aura_buf_raw(b, " does not fit in ", 17);
         aura_buf_raw(b, aura_rt_type_name(ty), (int64_t)strlen(aura_rt_type_name(ty)));
         aura_rt_panic(site, b->p, b->len);
     }
-    return (int64_t)r;
+    return (int64_t)(negative ? -(__int128)m : (__int128)m);
 }
 
 void aura_warn(const char *text) {
