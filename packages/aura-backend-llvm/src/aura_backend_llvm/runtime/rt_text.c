@@ -82,7 +82,10 @@ AuraStr *aura_str_append(AuraStr *s, AuraStr *t) {
     if ((size_t)need > malloc_usable_size(s)) {
         int64_t cap = 64;
         while (cap < need) cap *= 2;
+        /* `s += s` reads the string being grown: it moves with it. */
+        int same = t == s;
         s = aura_rt_grow(s, cap);
+        if (same) t = s;
     }
     memcpy(s->data + s->len, t->data, (size_t)t->len);
     s->len += t->len;
