@@ -441,6 +441,11 @@ void aura_buf_quoted(AuraBuf *b, AuraStr *s) {
             if (c < 0x20 || c == 0x7f) {
                 int n = snprintf(esc, sizeof esc, "\\u{%x}", c);
                 aura_buf_raw(b, esc, n);
+            } else if (c == 0xC2 && i + 1 < s->len && (unsigned char)s->data[i + 1] <= 0x9F) {
+                /* A C1 control character, U+0080..U+009F (UTF-8 C2 80..C2 9F):
+                 * a control character like the C0 ones, escaped alike. */
+                int n = snprintf(esc, sizeof esc, "\\u{%x}", (unsigned char)s->data[++i]);
+                aura_buf_raw(b, esc, n);
             } else {
                 aura_buf_raw(b, (const char *)&s->data[i], 1);
             }
