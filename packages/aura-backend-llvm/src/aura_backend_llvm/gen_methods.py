@@ -389,9 +389,16 @@ class MethodGen(CallGen):
             return self.rt(m, x)
         if m in ("min", "max"):
             y = self.arg(e, 0)
-            # A NaN operand is ignored (the other is returned).
-            pick_x = b.fcmp_ordered("<" if m == "min" else ">", x, y)
-            chosen = b.select(pick_x, x, y)
+            # A NaN operand is ignored (the other is returned); -0.0 is below
+            # 0.0, whichever operand it is (docs/reference/runtime.md).
+            first, second = (x, y) if m == "min" else (y, x)
+            x_negative = b.icmp_signed("<", b.bitcast(x, I64), ir.Constant(I64, 0))
+            tie = b.select(x_negative, first, second)
+            chosen = b.select(
+                b.fcmp_ordered("<" if m == "min" else ">", x, y),
+                x,
+                b.select(b.fcmp_ordered("==", x, y), tie, y),
+            )
             chosen = b.select(b.fcmp_unordered("uno", y, y), x, chosen)
             return b.select(b.fcmp_unordered("uno", x, x), y, chosen)
         raise self.unsupported(f"the method `{m}` of `f64`", e.span)

@@ -81,18 +81,24 @@ def f64_ceil(x: float) -> float:
 
 
 def f64_min(a: float, b: float) -> float:
-    """The smaller; a NaN operand is ignored (as Rust's ``f64::min``)."""
+    """The smaller; a NaN operand is ignored (as Rust's ``f64::min``), and ``-0.0``
+    is below ``0.0`` (where Rust leaves the choice open)."""
     if a != a:
         return b
     if b != b:
         return a
-    return a if a <= b else b
+    if a == b:
+        return a if math.copysign(1.0, a) < 0 else b
+    return a if a < b else b
 
 
 def f64_max(a: float, b: float) -> float:
-    """The larger; a NaN operand is ignored (as Rust's ``f64::max``)."""
+    """The larger; a NaN operand is ignored (as Rust's ``f64::max``), and ``0.0``
+    is above ``-0.0``."""
     if a != a:
         return b
     if b != b:
         return a
-    return a if a >= b else b
+    if a == b:
+        return b if math.copysign(1.0, a) < 0 else a
+    return a if a > b else b
