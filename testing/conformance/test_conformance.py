@@ -20,56 +20,14 @@ interpreter per case.
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
-import shutil
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conformance_run import case_args, case_file, run_case
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "run").glob("*.aura"))
-COMMAND = os.environ.get("AURA_RUN", "")
-
-
-@dataclass(frozen=True)
-class Result:
-    stdout: str
-    stderr: str
-    status: int
-
-
-def _optional(case: Path, suffix: str) -> str | None:
-    path = case.with_suffix(suffix)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-def run_case(case: Path, args: list[str], stdin: str, workdir: Path) -> Result:
-    shutil.copy(case, workdir / case.name)
-    if COMMAND:
-        proc = subprocess.run(
-            [*shlex.split(COMMAND), case.name, *args],
-            cwd=workdir,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        return Result(proc.stdout, proc.stderr, proc.returncode)
-    from aura_core.cli import main
-
-    old = Path.cwd()
-    os.chdir(workdir)
-    try:
-        r = CliRunner().invoke(main, ["run", case.name, "--", *args], input=stdin)
-    finally:
-        os.chdir(old)
-    return Result(r.stdout, r.stderr, r.exit_code)
 
 
 def test_the_suite_is_broad() -> None:
@@ -78,13 +36,11 @@ def test_the_suite_is_broad() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
 def test_case(case: Path, tmp_path: Path) -> None:
-    args_text = _optional(case, ".args")
-    args = args_text.splitlines() if args_text else []
-    result = run_case(case, args, _optional(case, ".in") or "", tmp_path)
-    expected_out = case.with_suffix(".out").read_text(encoding="utf-8")
-    status_text = _optional(case, ".status")
+    result = run_case(case, case_args(case), case_file(case, ".in") or "", tmp_path)
+    expected_out = case_file(case, ".out")
+    status_text = case_file(case, ".status")
     expected_status = int(status_text) if status_text else 0
-    pattern = _optional(case, ".err")
+    pattern = case_file(case, ".err")
     assert result.stdout == expected_out, f"stdout of {case.name}\nstderr:\n{result.stderr}"
     assert result.status == expected_status, f"exit status of {case.name}\n{result.stderr}"
     if pattern is None:

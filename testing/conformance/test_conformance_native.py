@@ -15,11 +15,11 @@ import contextlib
 import io
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import systools
+from conformance_run import case_args, case_file, run_executable
 
 from aura_backend_llvm import Options
 from aura_backend_llvm.build_command import compile_file
@@ -34,11 +34,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "s5_casts": "casts to and from unbounded `Int`",
     "s8_quantifier_over_type": "a pure cell returning unbounded `Int`",
 }
-
-
-def _optional(case: Path, suffix: str) -> str | None:
-    path = case.with_suffix(suffix)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def _build(case: Path, work: Path) -> tuple[int, str, Path]:
@@ -67,21 +62,13 @@ def test_case_native(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert not exe.exists()
         return
     assert status == 0, f"{case.name} does not build:\n{stderr}"
-    args_text = _optional(case, ".args")
-    proc = subprocess.run(
-        [str(exe), *(args_text.splitlines() if args_text else [])],
-        input=_optional(case, ".in") or "",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
-    assert proc.stdout == case.with_suffix(".out").read_text(encoding="utf-8"), proc.stderr
-    status_text = _optional(case, ".status")
-    assert proc.returncode == (int(status_text) if status_text else 0), proc.stderr
-    pattern = _optional(case, ".err")
+    args, stdin = case_args(case), case_file(case, ".in") or ""
+    native = run_executable([str(exe), *args], stdin, tmp_path)
+    assert native.stdout == case_file(case, ".out"), native.stderr
+    status_text = case_file(case, ".status")
+    assert native.status == (int(status_text) if status_text else 0), native.stderr
+    pattern = case_file(case, ".err")
     if pattern is None:
-        assert proc.stderr == ""
+        assert native.stderr == ""
     else:
-        assert re.search(pattern.strip("\n"), proc.stderr, re.MULTILINE), proc.stderr
+        assert re.search(pattern.strip("\n"), native.stderr, re.MULTILINE), native.stderr
