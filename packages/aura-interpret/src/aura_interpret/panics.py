@@ -165,6 +165,10 @@ def panic_report(exc: BaseException, smap: SourceMap, depth_limit: int) -> Panic
         message = exc.message
     elif isinstance(exc, RecursionError):
         message = f"stack overflow: more than {depth_limit} nested calls"
+        # Python's limit has some slack for the runner's own frames, so more
+        # Aura calls may be active: the trace is the one of the first refused
+        # call, the outermost ``depth_limit`` frames, as in a native build.
+        trace = trace[-depth_limit:]
     elif isinstance(exc, MemoryError):
         message = "out of memory"
     elif isinstance(exc, IndexError | KeyError):
