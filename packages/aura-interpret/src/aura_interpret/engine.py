@@ -112,7 +112,10 @@ def _ended(status: int, panic: PanicReport | None, error: BaseException | None) 
     """Report how ``main`` ended; the exit status."""
     _flush()
     if panic is not None:
-        click.echo(panic.render(), err=True)
+        # Written as is: click.echo would strip escape sequences from the
+        # program's message when stderr is no terminal (the native build keeps them).
+        sys.stderr.write(panic.render() + "\n")
+        _flush()
         return EXIT_PANIC
     if error is not None:
         internal_error(error)
