@@ -175,7 +175,7 @@ class MethodGen(SpecGen):
             x = self.expr(e.args[0])
             if strip_refinement(t.elem) == _F64:
                 return f"_vcontainsf({r}, {x})"
-            if self.types.has_float(t.elem):
+            if self.types.has_float(t.elem) or self.types.is_deep(t.elem):
                 return f"_vcontainsd({r}, {x})"
             return f"{r}.items.__contains__({x})"
         if m == "slice":

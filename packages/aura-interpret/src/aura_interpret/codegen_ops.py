@@ -119,7 +119,7 @@ class OpsGen(GenBase):
         lt = strip_refinement(e.left.type)
         a, b = self.expr(e.left), self.expr(e.right)
         if op in ("==", "!="):
-            if lt != _F64 and self.types.has_float(lt):
+            if lt != _F64 and (self.types.has_float(lt) or self.types.is_deep(lt)):
                 eq = f"_feq({a}, {b})"
                 return eq if op == "==" else f"(not {eq})"
             return f"({a} {op} {b})"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from aura_core import arith
 from aura_core.types import Adt, MapType, Prim, Type, VecType, strip_refinement
@@ -27,6 +28,11 @@ from aura_interpret.typeinfo import TypeInfo
 __all__ = ["Format", "Formatters", "bool_text", "quote"]
 
 Format = Callable[[object], str]
+P = TypeVar("P")
+#: One level of a deep value's text: pieces of text, and the parts inside it
+#: with the expander of their type (see :func:`_stacked`).
+Piece = str | tuple[object, "Expand"]
+Expand = Callable[[object], list[Piece]]
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f-\x9f]')
@@ -67,6 +73,7 @@ class Formatters:
         self.types = types
         self._top: dict[Type, Format] = {}
         self._inner: dict[Type, Format] = {}
+        self._expanders: dict[Type, Expand] = {}
 
     def top(self, t: Type) -> Format:
         """The text form at top level (a ``String`` is itself)."""
@@ -88,10 +95,75 @@ class Formatters:
             return cell[0](v)
 
         self._inner[t] = forward
-        made = self._build(t)
+        made = _stacked(self._expander(t)) if self.types.is_deep(t) else self._build(t)
         cell.append(made)
         self._inner[t] = made
         return made
+
+    def _expander(self, t: Type) -> Expand:
+        """One level of the text of a deep value of ``t``: its own text around the
+        parts inside, each with the expander of its type (a part whose type is
+        not deep is formatted whole)."""
+        t = strip_refinement(t)
+        if not self.types.is_deep(t):
+            return _leaf(self.inner(t))
+        known = self._expanders.get(t)
+        if known is not None:
+            return known
+        cell: list[Expand] = []
+
+        def forward(v: object) -> list[Piece]:
+            return cell[0](v)
+
+        self._expanders[t] = forward
+        made = self._build_expander(t)
+        cell.append(made)
+        self._expanders[t] = made
+        return made
+
+    def _build_expander(self, t: Type) -> Expand:
+        match t:
+            case VecType(elem):
+                ex = self._expander(elem)
+                return lambda v: _listed("[", [(x, ex) for x in v.items], "]")  # type: ignore[attr-defined]
+            case MapType(key, value):
+                kf, vx = self.inner(key), self._expander(value)
+
+                def map_parts(m: object) -> list[Piece]:
+                    d: dict[object, object] = m.d  # type: ignore[attr-defined]
+                    items: list[Piece] = []
+                    for k, x in d.items():
+                        items += [kf(k) + ": ", (x, vx)]
+                    return _listed("{", items, "}")
+
+                return map_parts
+        return self._adt_expander(t)
+
+    def _adt_expander(self, t: Type) -> Expand:
+        r = self.types.record(t)
+        if r is not None:
+            labels = [f.name + ": " for f in r.fields]
+            exs = [self._expander(ft) for ft in self.types.field_types(t)]
+            head = r.name.name + " { "
+
+            def record_parts(v: object) -> list[Piece]:
+                fields: list[object] = v  # type: ignore[assignment]
+                items: list[Piece] = []
+                for i, x in enumerate(fields):
+                    items += [", " + labels[i] if i else labels[i], (x, exs[i])]
+                return [head, *items, " }"]
+
+            return record_parts
+        names, fields = self._variants(t, self._expander)
+
+        def enum_parts(v: object) -> list[Piece]:
+            value: tuple[object, ...] = v  # type: ignore[assignment]
+            i: int = value[0]  # type: ignore[assignment]
+            if not fields[i]:
+                return [names[i]]
+            return _listed(names[i] + "(", list(zip(value[1:], fields[i], strict=True)), ")")
+
+        return enum_parts
 
     def _build(self, t: Type) -> Format:
         match t:
@@ -154,7 +226,9 @@ class Formatters:
 
         return fmt
 
-    def _enum(self, t: Type) -> Format:
+    def _variants(self, t: Type, part: Callable[[Type], P]) -> tuple[list[str], list[list[P]]]:
+        """The names of an enum type's variants as printed, and ``part`` of each
+        field type of each variant."""
         from aura_core import prelude  # only while compiling: see TypeInfo
 
         e = self.types.enum(t)
@@ -162,9 +236,12 @@ class Formatters:
         bare = t.decl.module == prelude.PRELUDE_MODULE
         names = [v.name if bare else f"{e.name.name}::{v.name}" for v in e.variants]
         fields = [
-            [self.inner(ft) for ft in self.types.variant_types(t, i)]
-            for i in range(len(e.variants))
+            [part(ft) for ft in self.types.variant_types(t, i)] for i in range(len(e.variants))
         ]
+        return names, fields
+
+    def _enum(self, t: Type) -> Format:
+        names, fields = self._variants(t, self.inner)
 
         def fmt(v: object) -> str:
             value: tuple[object, ...] = v  # type: ignore[assignment]
@@ -177,3 +254,39 @@ class Formatters:
             )
 
         return fmt
+
+
+def _stacked(expand: Expand) -> Format:
+    """The text form of a value that may nest without bound (a recursive enum
+    list), written with an explicit stack rather than Python's: each value is
+    expanded one level into its pieces, and the parts inside are expanded in
+    turn, left to right."""
+
+    def fmt(v: object) -> str:
+        out: list[str] = []
+        stack: list[Piece] = [(v, expand)]
+        while stack:
+            piece = stack.pop()
+            if isinstance(piece, str):
+                out.append(piece)
+            else:
+                value, inner = piece
+                stack.extend(reversed(inner(value)))
+        return "".join(out)
+
+    return fmt
+
+
+def _listed(open_: str, items: list[Piece], close: str) -> list[Piece]:
+    """``open_``, then ``items`` separated by ``", "``, then ``close``."""
+    out: list[Piece] = [open_]
+    for i, item in enumerate(items):
+        if i:
+            out.append(", ")
+        out.append(item)
+    out.append(close)
+    return out
+
+
+def _leaf(fmt: Format) -> Expand:
+    return lambda v: [fmt(v)]

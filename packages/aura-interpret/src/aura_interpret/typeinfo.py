@@ -79,6 +79,7 @@ class TypeInfo:
         self._dups: dict[Type, Dup] = {}
         self._owners: dict[Type, Callable[[Cow], Cow]] = {}
         self._floats: dict[Type, bool] = {}
+        self._deep: dict[Type, bool] = {}
 
     # ------------------------------------------------------------ declarations
     def record(self, t: Type) -> tir.RecordDef | None:
@@ -223,22 +224,68 @@ class TypeInfo:
         self._floats[t] = result
         return result
 
+    def is_deep(self, t: Type) -> bool:
+        """Whether values of ``t`` may nest without bound: ``t`` reaches a recursive
+        type (a list built in a loop is as deep as it is long).  Their equality
+        and text form use an explicit stack instead of Python's (spec 7.2: only
+        deep recursion of calls may exhaust the stack)."""
+        t = strip_refinement(t)
+        known = self._deep.get(t)
+        if known is None:
+            known = self._deep[t] = self._reaches_cycle(t, [])
+        return known
+
+    def _reaches_cycle(self, t: Type, path: list[Type]) -> bool:
+        t = strip_refinement(t)
+        if t in path or len(path) > 64:  # 64: a type nested that far is as good as deep
+            return True
+        match t:
+            case VecType(elem):
+                parts = [elem]
+            case MapType(key, value):
+                parts = [key, value]
+            case Adt() if t.decl in self._records:
+                parts = self.field_types(t)
+            case Adt() if t.decl in self._enums:
+                n = len(self._enums[t.decl].variants)
+                parts = [f for i in range(n) for f in self.variant_types(t, i)]
+            case _:
+                return False
+        path.append(t)
+        found = any(self._reaches_cycle(p, path) for p in parts)
+        path.pop()
+        return found
+
 
 def float_eq(a: object, b: object) -> bool:
-    """Structural equality that compares every float by IEEE rules (NaN != NaN)."""
-    ta = type(a)
-    if ta is float:
-        return a == b
-    if ta is list or ta is tuple:
-        other: tuple[object, ...] | list[object] = b  # type: ignore[assignment]
-        mine: tuple[object, ...] | list[object] = a  # type: ignore[assignment]
-        return len(mine) == len(other) and all(map(float_eq, mine, other))
-    if ta is Vec:
-        return float_eq(a.items, b.items)  # type: ignore[attr-defined]
-    if ta is Map:
-        da, db = a.d, b.d  # type: ignore[attr-defined]
-        return da.keys() == db.keys() and all(float_eq(v, db[k]) for k, v in da.items())
-    return a == b
+    """Structural equality that compares every float by IEEE rules (NaN != NaN).
+
+    An explicit stack of pairs, not recursion: it also compares values nested
+    arbitrarily deep (see :meth:`TypeInfo.is_deep`)."""
+    stack: list[tuple[object, object]] = [(a, b)]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        x, y = pop()
+        tx = type(x)
+        if tx is tuple or tx is list:
+            mine: tuple[object, ...] | list[object] = x  # type: ignore[assignment]
+            other: tuple[object, ...] | list[object] = y  # type: ignore[assignment]
+            if len(mine) != len(other):
+                return False
+            extend(zip(mine, other, strict=True))
+        elif tx is Vec:
+            xs, ys = x.items, y.items  # type: ignore[attr-defined]
+            if len(xs) != len(ys):
+                return False
+            extend(zip(xs, ys, strict=True))
+        elif tx is Map:
+            dx, dy = x.d, y.d  # type: ignore[attr-defined]
+            if dx.keys() != dy.keys():
+                return False
+            extend((v, dy[k]) for k, v in dx.items())
+        elif x != y:  # floats by IEEE rules (NaN != NaN); integers, strings, bools, units
+            return False
+    return True
 
 
 __all__ += ["float_eq"]
