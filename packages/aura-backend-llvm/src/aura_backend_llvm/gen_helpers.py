@@ -320,7 +320,7 @@ def equal(mg: ModuleGen, b: ir.IRBuilder, x: ir.Value, y: ir.Value, t: Type) -> 
 
 
 def eq_fn(mg: ModuleGen, t: Type) -> ir.Function:
-    """``i1 eq(a, b)`` for vectors, records and enums."""
+    """``i1 eq(a, b)`` for vectors, maps, records and enums."""
     t = strip_refinement(t)
 
     def make(fn: ir.Function) -> None:
@@ -340,17 +340,14 @@ def eq_fn(mg: ModuleGen, t: Type) -> ir.Function:
             def each(i: ir.Value) -> None:
                 a = b.load(b.gep(dx, [i], source_etype=ety), typ=ety)
                 c = b.load(b.gep(dy, [i], source_etype=ety), typ=ety)
-                go = fn.append_basic_block("next")
-                b.cbranch(equal(mg, b, a, c, t.elem), go, no)
-                b.position_at_end(go)
+                _unless_equal(mg, b, fn, (a, c), t.elem, no)
 
             emit_loop(b, fn, n, each)
             b.branch(yes)
         elif isinstance(t, Adt) and mg.layout.is_record(t):
             for i, ft in enumerate(mg.layout.field_types(t)):
-                go = fn.append_basic_block("next")
-                b.cbranch(equal(mg, b, b.extract_value(x, i), b.extract_value(y, i), ft), go, no)
-                b.position_at_end(go)
+                pair = (b.extract_value(x, i), b.extract_value(y, i))
+                _unless_equal(mg, b, fn, pair, ft, no)
             b.branch(yes)
         elif isinstance(t, Adt) and mg.layout.is_enum(t):
             decl = mg.layout.enum(t.decl)
@@ -374,10 +371,10 @@ def eq_fn(mg: ModuleGen, t: Type) -> ir.Function:
                     fty = st.elements[k + 2]
                     a = b.load(b.gep(x, [c32(0), c32(k + 2)], source_etype=st), typ=fty)
                     c = b.load(b.gep(y, [c32(0), c32(k + 2)], source_etype=st), typ=fty)
-                    go = fn.append_basic_block("next")
-                    b.cbranch(equal(mg, b, a, c, ft), go, no)
-                    b.position_at_end(go)
+                    _unless_equal(mg, b, fn, (a, c), ft, no)
                 b.branch(yes)
+        elif isinstance(t, MapType):
+            _map_eq(mg, b, fn, t, x, y, yes, no)
         else:
             raise Unsupported(f"`==` on `{t}`")
         b.position_at_end(yes)
@@ -386,3 +383,56 @@ def eq_fn(mg: ModuleGen, t: Type) -> ir.Function:
         b.ret(ir.Constant(I1, 0))
 
     return mg.helper("eq", t, make, ir.FunctionType(I1, [mg.layout.llvm(t), mg.layout.llvm(t)]))
+
+
+def _map_eq(
+    mg: ModuleGen,
+    b: ir.IRBuilder,
+    fn: ir.Function,
+    t: MapType,
+    x: ir.Value,
+    y: ir.Value,
+    yes: ir.Block,
+    no: ir.Block,
+) -> None:
+    """Maps are equal when they hold the same keys with equal values, whatever
+    the order they were inserted in (the interpreter's rule, and Rust's for its
+    maps; docs/reference/runtime.md)."""
+    n = b.load(b.gep(x, [c32(0), c32(1)], source_etype=MAP_STRUCT), typ=I64)
+    m = b.load(b.gep(y, [c32(0), c32(1)], source_etype=MAP_STRUCT), typ=I64)
+    same = fn.append_basic_block("same_len")
+    b.cbranch(b.icmp_signed("==", n, m), same, no)
+    b.position_at_end(same)
+    vty = mg.layout.llvm(t.value)
+    keys = b.load(b.gep(x, [c32(0), c32(5)], source_etype=MAP_STRUCT), typ=PTR)
+    xv = b.load(b.gep(x, [c32(0), c32(6)], source_etype=MAP_STRUCT), typ=PTR)
+
+    def each(i: ir.Value) -> None:
+        key = b.load(b.gep(keys, [i], source_etype=I64), typ=I64)
+        j = b.call(mg.runtime("aura_map_find"), [y, key])
+        found = fn.append_basic_block("found")
+        b.cbranch(b.icmp_signed("<", j, ZERO), no, found)
+        b.position_at_end(found)
+        # Read after the lookup: y's value array is stable while it is only read.
+        yv = b.load(b.gep(y, [c32(0), c32(6)], source_etype=MAP_STRUCT), typ=PTR)
+        a = b.load(b.gep(xv, [i], source_etype=vty), typ=vty)
+        c = b.load(b.gep(yv, [j], source_etype=vty), typ=vty)
+        _unless_equal(mg, b, fn, (a, c), t.value, no)
+
+    emit_loop(b, fn, n, each)
+    b.branch(yes)
+
+
+def _unless_equal(
+    mg: ModuleGen,
+    b: ir.IRBuilder,
+    fn: ir.Function,
+    pair: tuple[ir.Value, ir.Value],
+    t: Type,
+    no: ir.Block,
+) -> None:
+    """Go to ``no`` unless the two values of ``pair`` (of type ``t``) are equal;
+    the builder continues in a new block where they are."""
+    go = fn.append_basic_block("next")
+    b.cbranch(equal(mg, b, pair[0], pair[1], t), go, no)
+    b.position_at_end(go)
