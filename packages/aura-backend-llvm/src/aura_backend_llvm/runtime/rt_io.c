@@ -52,6 +52,8 @@ static AuraStr *io_error(AuraStr *path, const char *reason) {
     return aura_buf_finish(b);
 }
 
+/* Well-formed UTF-8 (Unicode table 3-7, what Rust's `String::from_utf8` and
+ * Python accept): no overlong forms, no surrogates, nothing above U+10FFFF. */
 int aura_rt_valid_utf8(const unsigned char *p, int64_t n) {
     int64_t i = 0;
     while (i < n) {
@@ -60,9 +62,26 @@ int aura_rt_valid_utf8(const unsigned char *p, int64_t n) {
         while (i + 8 <= n && (memcpy(&word, p + i, 8), (word & UINT64_C(0x8080808080808080)) == 0)) i += 8;
         if (i >= n) break;
         unsigned char c = p[i];
-        int k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
-        if (k < 0 || i + k >= n + (k == 0)) return k == 0;
-        for (int j = 1; j <= k; j++)
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        /* The continuation bytes, and the range of the first one after c. */
+        int k;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) k = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            if (c == 0xE0) lo = 0xA0;      /* overlong below U+0800 */
+            else if (c == 0xED) hi = 0x9F; /* surrogates U+D800..U+DFFF */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            if (c == 0xF0) lo = 0x90;      /* overlong below U+10000 */
+            else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
+        } else return 0;
+        if (n - i <= k) return 0;
+        if (p[i + 1] < lo || p[i + 1] > hi) return 0;
+        for (int j = 2; j <= k; j++)
             if ((p[i + j] & 0xC0) != 0x80) return 0;
         i += k + 1;
     }
