@@ -37,8 +37,12 @@ AuraStr *aura_read_line(void) {
         free(line);
         return NULL;
     }
-    if (n && line[n - 1] == '\n') n--;
-    if (n && line[n - 1] == '\r') n--;
+    /* A line ends with "\n" or "\r\n"; a "\r" before the end of input without
+     * "\n" is part of the text (Rust's `lines`, the interpreter). */
+    if (n && line[n - 1] == '\n') {
+        n--;
+        if (n && line[n - 1] == '\r') n--;
+    }
     AuraStr *s = aura_str_new(line, n);
     free(line);
     return s;
