@@ -3,7 +3,9 @@
 Each ``run/NAME.aura`` is compiled to an executable (in this process, as
 ``aura build`` does, one case per test so that parallel workers share the work)
 and run with its arguments and stdin; its stdout, exit
-status and stderr must be what the interpreter's expectations say.  The cases
+status and stderr must be what the interpreter's expectations say, and the
+same, byte for byte, as the interpreter's own run of the case (so the whole
+panic trace agrees, not only the lines ``NAME.err`` names).  The cases
 in :data:`NOT_SUPPORTED` use a construct the backend does not compile yet: they
 must be rejected with E1001 (exit 1, no executable), never run wrongly, and the
 test fails when one of them starts building, so the list stays honest.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import systools
-from conformance_run import case_args, case_file, run_executable
+from conformance_run import case_args, case_file, run_case, run_executable
 
 from aura_backend_llvm import Options
 from aura_backend_llvm.build_command import compile_file
@@ -72,3 +74,4 @@ def test_case_native(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert native.stderr == ""
     else:
         assert re.search(pattern.strip("\n"), native.stderr, re.MULTILINE), native.stderr
+    assert native == run_case(case, args, stdin, tmp_path / "interpreter")
