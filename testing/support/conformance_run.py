@@ -72,7 +72,8 @@ def run_case(case: Path, args: list[str], stdin: str, workdir: Path) -> Result:
         r = _Runner().invoke(main, ["run", case.name, "--", *args], input=stdin)
     finally:
         os.chdir(old)
-    return Result(r.stdout, r.stderr, r.exit_code)
+    # Not r.stdout: click's Result turns "\r\n" into "\n".
+    return Result(_text(r.stdout_bytes), _text(r.stderr_bytes), r.exit_code)
 
 
 def run_executable(command: list[str], stdin: str, workdir: Path) -> Result:
@@ -84,8 +85,8 @@ def run_executable(command: list[str], stdin: str, workdir: Path) -> Result:
         timeout=300,
         check=False,
     )
-    return Result(
-        proc.stdout.decode("utf-8", "replace"),
-        proc.stderr.decode("utf-8", "replace"),
-        proc.returncode,
-    )
+    return Result(_text(proc.stdout), _text(proc.stderr), proc.returncode)
+
+
+def _text(output: bytes) -> str:
+    return output.decode("utf-8", "replace")
