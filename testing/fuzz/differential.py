@@ -42,6 +42,28 @@ import std::env
 type Point = record { x: i64, y: i64 }
 type Shape = enum { Circle(f64), Rect(i64, i64), Empty }
 type Chain = enum { End, Link(i64, Chain) }
+
+cell first_or<T>(v: Vec<T>, d: T) -> T:
+    if v.is_empty():
+        return d
+    return v[0]
+
+cell bump(mut v: Vec<i64>, x: i64) -> i64:
+    v.push(x)
+    return v.len()
+
+cell halve(x: i64) -> Result<i64, String>:
+    if x % 2 != 0:
+        return Err("odd {x}")
+    return Ok(x / 2)
+
+cell quarter(x: i64) -> Result<i64, String>:
+    val h = halve(x)?
+    return Ok(halve(h)?)
+
+cell head(v: Vec<i64>) -> Option<i64>:
+    val x = v.get(0)?
+    return Some(x + 1)
 """
 
 # ---------------------------------------------------------------- generator
@@ -243,6 +265,9 @@ class Gen:
                 f"{self.recv('Option<i64>', d - 1)}.unwrap_or({e()})",
                 f"{self.recv('String', d - 1)}.parse_int().unwrap_or(-1)",
                 f"(-{e()})",
+                f"quarter({e()}).unwrap_or(-1)",
+                f"first_or({self.expr('Vec<i64>', d - 1)}, {e()})",
+                f"quarter({e()}).{'unwrap()' if self.risky() else 'unwrap_or(-2)'}",
             ]
         )
 
@@ -297,6 +322,7 @@ class Gen:
                 f"{self.recv('f64', d - 1)}.is_nan()",
                 f"{self.recv('Vec<i64>', d - 1)}.contains({self.expr('i64', d - 1)})",
                 f"{self.recv('String', d - 1)}.is_empty()",
+                f"quarter({self.expr('i64', d - 1)}).is_ok()",
             ]
         )
 
@@ -399,6 +425,7 @@ class Gen:
                 f"Some({self.expr('i64', d - 1)})",
                 f"{self.recv('Vec<i64>', d - 1)}.get({self.expr('i64', d - 1)})",
                 f"{self.recv('i64', d - 1)}.checked_mul({self.expr('i64', d - 1)})",
+                f"head({self.expr('Vec<i64>', d - 1)})",
             ]
         )
 
@@ -447,7 +474,9 @@ class Gen:
                 f"{pad}    {self.pick(['break', 'continue'])}",
             ]
         if r == 17 and self.risky():
-            return [f"{pad}assert {self.expr('bool', 1)}"]
+            # A specification may call only pure cells: leaves, compared.
+            t = self.pick(["i64", "f64", "String"])
+            return [f"{pad}assert {self.leaf(t)} {self.pick(CMP)} {self.leaf(t)}"]
         return [f'{pad}println("{self.pick(["é", "x", "日本"])} {{{self.shown()}}} \\{{\\}}")']
 
     def mutation(self, pad: str) -> list[str]:
@@ -526,6 +555,8 @@ class Gen:
             subject = self.expr("Shape")
         elif kind == 1:
             arms = [("Some({})", ["i64"]), ("None", [])]
+            if self.chance(0.5):
+                arms.insert(0, (f"Some({{0}}) if {{0}} > {self.rng.randint(-3, 3)}", ["i64"]))
             subject = self.expr("Option<i64>")
         elif kind == 2:
             arms = [("Chain::Link({}, {})", ["i64", "Chain"]), ("Chain::End", [])]
@@ -714,11 +745,23 @@ def run_batches(
 
 
 def describe(f: Finding) -> str:
-    return (
+    """The finding in a few lines: where to reproduce it, and how each engine ended
+    (the first lines where their stdouts differ, the start of each stderr)."""
+    a, b = f.interpreter.stdout.split("\n"), f.native.stdout.split("\n")
+    pairs = enumerate(zip(a, b, strict=False))
+    first = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
+    lines = [
         f"engines disagree on case {f.case} of {f.reproduction}"
-        f" (run it with the argument {f.case}):\n"
-        f"  interpreter: {f.interpreter}\n  native:      {f.native}"
-    )
+        f" (run it with the argument {f.case}):",
+        f"  stdout differs from line {first + 1} ({len(a)} lines against {len(b)})"
+        if a != b
+        else "  same stdout",
+    ]
+    for name, o, out in (("interpreter", f.interpreter, a), ("native", f.native, b)):
+        shown = out[first : first + 3]
+        lines.append(f"  {name}: status {o.status}, stdout from there {shown!r},")
+        lines.append(f"    stderr {o.stderr[:300]!r}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
