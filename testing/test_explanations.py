@@ -31,7 +31,7 @@ from aura_parse import parse_module
 from aura_parse.loader import load_program
 
 #: Codes the verifier reports; their pages are checked by testing/verify/test_pages.py.
-_VERIFIER_CODES = frozenset({"W0006", "W0007", "W0008", "W0009"})
+_VERIFIER_CODES = frozenset({"W0006", "W0007", "W0008", "W0009", "W0010"})
 
 #: The codes of the language: syntax (E00xx), semantics (E01xx, W00xx, W01xx) and
 #: verification (V).  The package manager's codes (E09xx, W09xx) are about files that

@@ -78,3 +78,13 @@ def test_assume_is_a_warning(tmp_path: Path) -> None:
     (fix,) = _blocks("W0007", "Fix")
     cells, codes, _ = _run(fix, tmp_path)
     assert "W0007" not in codes and all(c.status == "verified" for c in cells)
+
+
+def test_a_directive_not_understood_is_a_warning(tmp_path: Path) -> None:
+    (example,) = _blocks("W0010", "Example")
+    cells, codes, _ = _run(example, tmp_path)
+    assert codes == ["W0010"]
+    assert all(c.status == "verified" for c in cells)
+    (fix,) = _blocks("W0010", "Fix")
+    cells, codes, _ = _run(fix, tmp_path)
+    assert codes == [] and all(c.status == "verified" for c in cells)

@@ -13,6 +13,7 @@ from aura_lsp.settings import Settings, choose
 from aura_lsp.telemetry import Telemetry
 from aura_lsp.workspace import root_of
 from aura_verify import select_cells
+from aura_verify.budgets import DEFAULT_TIMEOUT
 
 TEXT = "a\U0001f600b\ncé\U0001f600\U0001f600x\n"
 
@@ -55,9 +56,11 @@ def test_settings_from_options_and_the_adaptive_choice() -> None:
     settings, problems = Settings.from_options({"timeout": -1, "jobs": True, "verify": 1})
     assert settings == Settings() and len(problems) == 3
     assert choose(Settings(timeout=7.0, jobs=2), 50_000, 100, 5_000.0).timeout == 7.0
+    # The timeout is the safety net of `aura verify`, never shortened: the
+    # resource budgets decide verdicts, as the command's do.
     small, large = choose(Settings(), 500, 3, None), choose(Settings(), 50_000, 3, None)
-    assert small.timeout > large.timeout and small.jobs == large.jobs == 1
-    assert choose(Settings(), 500, 2, 3_000.0).timeout < small.timeout
+    assert small.timeout == large.timeout == DEFAULT_TIMEOUT and small.jobs == large.jobs == 1
+    assert choose(Settings(), 500, 2, 3_000.0).timeout == DEFAULT_TIMEOUT
     assert choose(Settings(), 500, 20, 10.0).jobs == 1  # fast cells: not worth a process
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,13 +98,16 @@ def test_edit_above_moves_cached_failures(tmp_path: Path) -> None:
     assert got == want
 
 
-def test_human_output_is_the_same_from_the_cache(tmp_path: Path) -> None:
+def test_human_output_is_the_same_from_the_cache_but_says_cached(tmp_path: Path) -> None:
     path = tmp_path / "m.aura"
     path.write_text(FAILING, encoding="utf-8")
     first = CliRunner().invoke(aura, ["verify", str(path)])
     second = CliRunner().invoke(aura, ["verify", str(path)])
     assert first.exit_code == second.exit_code == 1
-    assert (first.stdout, first.stderr) == (second.stdout, second.stderr)
+    assert "verified pos (cached)" in second.stdout.splitlines()
+    assert "(cached)" not in first.stdout
+    assert re.sub(r"\(\d+ ms\)", "(cached)", first.stdout) == second.stdout
+    assert first.stderr == second.stderr
 
 
 def test_corrupt_entries_are_ignored(tmp_path: Path) -> None:
@@ -123,20 +127,24 @@ def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
     path.write_text(CALLEE_AND_CALLERS, encoding="utf-8")
     result = CliRunner().invoke(aura, ["verify", str(path), "--no-cache"])
     assert result.exit_code == 0, result.output
-    assert not list((_cache_dir() / "proofs").rglob("*.json"))
+    # Nothing at all: no proof, no report to replay, no proven-checks file.
+    assert [p for p in _cache_dir().rglob("*") if p.is_file()] == []
+    assert proofs_path(path) is not None and not proofs_path(path).exists()
     proven_again(path)
     result = CliRunner().invoke(aura, ["verify", str(path), "--no-cache", "--format", "json"])
     cells = json.loads(result.stdout)["files"][0]["cells"]
     assert [c["cached"] for c in cells] == [False, False, False]
 
 
-def test_unknown_results_are_reused_only_under_the_same_time_limit(tmp_path: Path) -> None:
+def test_results_are_reused_under_any_timeout_but_only_the_same_budget(tmp_path: Path) -> None:
     path = tmp_path / "m.aura"
     path.write_text("cell cut(s: String) -> String:\n    return s.slice(0, 1)\n", "utf-8")
     files, _, _ = verify_paths([str(path)], Options(timeout=7.0, cache=True))
     assert files[0].cells[0].status == "unknown"
     assert proven_again(path, Options(timeout=7.0, cache=True)) == {"cut": False}
-    assert proven_again(path, Options(timeout=8.0, cache=True)) == {"cut": True}
+    assert proven_again(path, Options(timeout=8.0, cache=True)) == {"cut": False}
+    assert proven_again(path, Options(cache=True, rlimit=1_000_000)) == {"cut": True}
+    assert proven_again(path, Options(cache=True, rlimit=1_000_000)) == {"cut": False}
 
 
 def test_keys_ignore_positions_and_follow_contracts(tmp_path: Path) -> None:
@@ -193,7 +201,7 @@ def test_concurrent_runs_leave_whole_entries(tmp_path: Path) -> None:
 def test_aura_verify_records_proven_checks(tmp_path: Path) -> None:
     path = tmp_path / "m.aura"
     path.write_text(FAILING, encoding="utf-8")
-    CliRunner().invoke(aura, ["verify", str(path), "--no-cache"])
+    CliRunner().invoke(aura, ["verify", str(path)])
     recorded = read_proofs(proofs_path(path) or tmp_path / "none")
     assert recorded is not None
     (module,) = recorded.modules

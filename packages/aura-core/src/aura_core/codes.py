@@ -105,6 +105,7 @@ CODES: dict[str, str] = {
     "W0007": "`assume` trusted without proof",
     "W0008": "quantifier without a usable trigger",
     "W0009": "trigger chosen by the verifier",
+    "W0010": "verifier directive not understood",
 }
 
 

@@ -210,12 +210,15 @@ class Prover:
         return done
 
     def _finished(self, plan: Plan, result: CellResult, done: int) -> None:
-        """Cache a cell's result; report it if its plan is still current."""
+        """Cache a cell's result, unless the resource budget or the wall clock cut
+        a proof short (as ``aura verify``'s cache, so the next plan tries again);
+        report it if its plan is still current."""
         outcome = Outcome.of(result, plan.keys[result.name])
-        with self._lock:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[outcome.key] = outcome
+        if all(f.status != "timeout" for f in result.failures):
+            with self._lock:
+                if len(self._cache) >= _CACHE_LIMIT:
+                    self._cache.clear()
+                self._cache[outcome.key] = outcome
         if self.current(plan):
             self._sink.result(plan, outcome, done)
 

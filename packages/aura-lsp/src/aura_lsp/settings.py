@@ -1,13 +1,15 @@
-"""The solver timeout and parallelism, from the editor's options or from measurements.
+"""The solver's wall-clock safety net and parallelism, from the editor's options or
+from measurements.
 
 ``initializationOptions`` may set ``verify`` (false turns background proofs
 off), ``timeout`` (seconds per obligation) and ``jobs`` (processes proving in
-parallel); whatever it leaves unset is chosen per verification run from the
-size of the file and the cell times measured so far: small files get a longer
-timeout, because a user looking at one cell waits for that cell; a large file
-or slow cells get a shorter one so that one hard obligation does not hold up
-every other cell's status, and parallel provers once there is enough work
-for them to pay for their start.
+parallel).  Verdicts are decided by the resource budgets of ``aura verify``
+(:mod:`aura_verify.budgets`: the default and each cell's ``# verify: rlimit``
+line), so that the editor shows what the command prints; the timeout is only
+the same safety net as ``aura verify --timeout`` and defaults to the same
+value, since a shorter one would turn proofs the command finds into timeouts.
+What is left to measurements is parallelism: parallel provers once there is
+enough work for them to pay for their start.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
+
+from aura_verify.budgets import DEFAULT_TIMEOUT
 
 __all__ = ["Settings", "Tuning", "choose"]
 
@@ -66,12 +70,7 @@ class Tuning:
 def choose(settings: Settings, lines: int, cells: int, cell_p95_ms: float | None) -> Tuning:
     """Timeout and parallelism for a run over ``cells`` cells of a ``lines``-line file,
     given the 95th percentile of cell times measured so far (None before any)."""
-    if settings.timeout is not None:
-        timeout = settings.timeout
-    else:
-        timeout = 5.0 if lines < 2_000 else 2.0 if lines < 20_000 else 1.0
-        if cell_p95_ms is not None and cell_p95_ms > 1_000:
-            timeout = min(timeout, 2.0)
+    timeout = settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT
     if settings.jobs is not None:
         jobs = settings.jobs
     else:

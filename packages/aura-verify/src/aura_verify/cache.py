@@ -11,9 +11,9 @@ depends on, for places in that cell's header (its text is part of the key
 too); reading the entry back moves each place to where its anchor is now.  A
 result with a place that has no such anchor is not stored.
 
-The time limit enters only results it can change: an entry with a ``timeout``
-or ``unknown`` failure records it and is reused only under the same limit; a
-proof or a counterexample found under one limit stands under any other.
+Only verdicts reached within the resource budget are stored (see
+:func:`aura_verify.incremental.cacheable`), under a key that includes that
+budget; a result cut short by the budget, the wall clock or Ctrl-C never is.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from aura_verify.results import CellResult, Failure
 
 __all__ = ["ENTRY_FORMAT", "ProofCache", "decode_outcome", "encode_outcome"]
 
-ENTRY_FORMAT = 1
-_STATUSES = frozenset({"verified", "failed", "timeout", "unknown"})
+ENTRY_FORMAT = 2
+_STATUSES = frozenset({"verified", "failed", "unknown"})
 
 
 class _NoAnchor(Exception):
@@ -131,7 +131,7 @@ def _same(a: SourceFile, b: SourceFile) -> bool:
 
 
 def encode_outcome(
-    outcome: CellOutcome, program: tir.Program, keys: KeyComputer, timeout: float
+    outcome: CellOutcome, program: tir.Program, keys: KeyComputer
 ) -> dict[str, Any] | None:
     """The entry for ``outcome``; None when a place in it has no anchor."""
     r = outcome.result
@@ -143,9 +143,7 @@ def encode_outcome(
         proven = [[k.kind, k.start - own.start, k.end - own.start] for k in outcome.proven]
     except _NoAnchor:
         return None
-    limited = any(f.status in ("timeout", "unknown") for f in r.failures)
     return {
-        "timeout": timeout if limited else None,
         "status": r.status,
         "time_ms": r.time_ms,
         "failures": failures,
@@ -155,13 +153,10 @@ def encode_outcome(
 
 
 def decode_outcome(
-    data: dict[str, Any], program: tir.Program, cell: tir.CellDef, keys: KeyComputer, timeout: float
+    data: dict[str, Any], program: tir.Program, cell: tir.CellDef, keys: KeyComputer
 ) -> CellOutcome | None:
     """The outcome an entry stores, moved to the cell's current place; None if the
-    entry does not apply (another time limit) or is malformed."""
-    limit = data.get("timeout")
-    if limit is not None and limit != timeout:
-        return None
+    entry is malformed."""
     places = _Places(program, cell, keys)
     try:
         status = data["status"]

@@ -11,8 +11,9 @@ no cell.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,14 @@ import click
 
 from aura_core.cli_support import (
     EXIT_ERRORS,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     color_enabled,
     format_option,
     guarded,
 )
 from aura_verify import replay
+from aura_verify.budgets import DEFAULT_RLIMIT, DEFAULT_TIMEOUT, MAX_RLIMIT
 
 if TYPE_CHECKING:
     from aura_verify.driver import Options, Task
@@ -127,16 +130,33 @@ def _verify(paths: Sequence[str], options: Options, names: Sequence[str], *, exp
     return _Run(files, compiled, bool(tasks), [t for p in programs for t in p.texts])
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """``--timeout``: a positive, finite number of seconds (not ``nan`` or ``inf``)."""
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value} is not a positive, finite number of seconds")
+    return value
+
+
 @click.command("verify")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @format_option
 @click.option(
+    "--rlimit",
+    type=click.IntRange(min=1, max=MAX_RLIMIT),
+    default=DEFAULT_RLIMIT,
+    show_default=True,
+    metavar="UNITS",
+    help="Solver resource budget per obligation, which decides verdicts "
+    "(a cell's `# verify: rlimit = N` line overrides it).",
+)
+@click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
+    type=float,
+    callback=_seconds,
+    default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
-    help="Time limit per obligation.",
+    help="Wall-clock safety net per obligation; a proof it stops is never cached.",
 )
 @click.option(
     "--jobs",
@@ -152,20 +172,50 @@ def _verify(paths: Sequence[str], options: Options, names: Sequence[str], *, exp
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Prove every cell again; neither read nor write the proof cache.",
+    help="Prove every cell again; read and write no cache (nor the proven-checks file).",
+)
+@click.option(
+    "--stability",
+    type=click.IntRange(min=2),
+    default=None,
+    metavar="N",
+    help="Prove each obligation N times with mutated queries and report those whose "
+    "verdict or resource use varies (no cache).",
 )
 @guarded
 def verify(
     paths: tuple[str, ...],
     output_format: str,
+    rlimit: int,
     timeout: float,
     jobs: int,
     cells: tuple[str, ...],
     no_cache: bool,
+    stability: int | None,
 ) -> None:
     """Check Aura programs, then prove their contracts, termination and safety."""
+    try:
+        if stability is not None:
+            _stability_command(paths, stability, rlimit, timeout, cells, output_format)
+        _verify_command(paths, output_format, rlimit, timeout, jobs, cells, no_cache)
+    except KeyboardInterrupt:
+        # Z3 stops at once on Ctrl-C (see aura_verify.solver); nothing of the cell
+        # being proven was stored.
+        click.echo("aura verify: interrupted", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+
+
+def _verify_command(
+    paths: Sequence[str],
+    output_format: str,
+    rlimit: int,
+    timeout: float,
+    jobs: int,
+    cells: Sequence[str],
+    no_cache: bool,
+) -> None:
     color = color_enabled()
-    entry = None if no_cache else replay.key(paths, timeout, cells, output_format, color)
+    entry = None if no_cache else replay.key(paths, rlimit, cells, output_format, color)
     if entry is not None:
         hit = replay.lookup(entry)
         if hit is not None:
@@ -179,8 +229,8 @@ def verify(
     from aura_verify.driver import Options
     from aura_verify.report import to_json
 
-    options = Options(timeout=timeout, jobs=jobs, cache=not no_cache)
-    run = _verify(paths, options, cells, export=True)
+    options = Options(timeout=timeout, jobs=jobs, cache=not no_cache, rlimit=rlimit)
+    run = _verify(paths, options, cells, export=not no_cache)
     if cells and run.compiled and not run.selected:
         raise click.UsageError(f"no cell named {', '.join(f'`{c}`' for c in cells)}")
     ok = run.compiled and all(c.status == "verified" for fr in run.files for c in fr.cells)
@@ -193,9 +243,17 @@ def verify(
                 c["cached"] = True  # as the next run, served from the cache, says
         kept = [(False, json.dumps(document))]
     else:
-        chunks = kept = _human(run.files, color)
+        chunks = _human(run.files, color)
+        kept = _human(run.files, color, cached=True)
     _emit(chunks)
-    if entry is not None and run.compiled:
+    # A report is kept only when every cell's result is a verdict the proof cache
+    # keeps too: a timeout must be tried again, not replayed.
+    lasting = all(
+        c.status != "timeout" and all(f.status != "timeout" for f in c.failures)
+        for fr in run.files
+        for c in fr.cells
+    )
+    if entry is not None and run.compiled and lasting:
         proof_files = [proofs_path(Path(p)) for p in paths]
         seen = (
             *where,
@@ -206,13 +264,50 @@ def verify(
     raise SystemExit(status)
 
 
+def _stability_command(
+    paths: Sequence[str],
+    runs: int,
+    rlimit: int,
+    timeout: float,
+    cells: Sequence[str],
+    output_format: str,
+) -> None:
+    """``--stability N``: no cache is read or written, no proven checks exported."""
+    from aura_core.render import render_human, render_json
+    from aura_parse.project import programs as named_programs
+    from aura_verify.stability import measure, spread_json, spread_lines
+
+    programs = [_load(entry, cells) for entry in named_programs(paths)]
+    tasks = [t for p in programs for t in p.tasks]
+    compiled = all(p.compiled for p in programs)
+    if cells and compiled and not tasks:
+        raise click.UsageError(f"no cell named {', '.join(f'`{c}`' for c in cells)}")
+    diagnostics = [d for p in programs for fr in p.reports.values() for d in fr.diagnostics]
+    spreads = measure(tasks, runs, rlimit, timeout)
+    stable = all(s.stable for s in spreads)
+    if output_format == "json":
+        document = spread_json(spreads, runs)
+        document["diagnostics"] = [render_json(d) for d in diagnostics]
+        click.echo(json.dumps(document))
+    else:
+        color = color_enabled()
+        for d in diagnostics:
+            click.echo(render_human(d, color=color), err=True, color=True)
+        for line in spread_lines(spreads, runs):
+            click.echo(line)
+    raise SystemExit(EXIT_OK if compiled and stable else EXIT_ERRORS)
+
+
 def _emit(chunks: Iterable[tuple[bool, str]]) -> None:
     for err, text in chunks:
         click.echo(text, err=err, color=True)
 
 
-def _human(files: Sequence[FileReport], color: bool) -> list[tuple[bool, str]]:
-    """The human report as (to stderr?, text) chunks, in the order they are printed."""
+def _human(
+    files: Sequence[FileReport], color: bool, *, cached: bool = False
+) -> list[tuple[bool, str]]:
+    """The human report as (to stderr?, text) chunks, in the order they are printed;
+    with ``cached``, as a run served from the proof cache prints it."""
     from aura_core.render import render_human
     from aura_verify.report import cell_line, failure_diagnostic, summary_line
 
@@ -223,6 +318,6 @@ def _human(files: Sequence[FileReport], color: bool) -> list[tuple[bool, str]]:
         for c in fr.cells:
             for f in c.failures:
                 out.append((True, render_human(failure_diagnostic(f), color=color)))
-            out.append((False, cell_line(c)))
+            out.append((False, cell_line(replace(c, cached=True) if cached else c)))
     out.append((False, summary_line(files)))
     return out

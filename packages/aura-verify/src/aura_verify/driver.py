@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from aura_core.source import Span
 from aura_core.stdlib import std_root
 from aura_core.types import QualName
 from aura_parse import load_program
+from aura_verify.budgets import DEFAULT_RLIMIT, DEFAULT_TIMEOUT, Limits, cell_rlimit
 from aura_verify.proven import CellOutcome, proven_checks
 from aura_verify.results import CellResult, Failure, worst
 
@@ -41,13 +42,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Options:
-    """How to prove: the per-obligation time limit (seconds), parallelism, and
-    whether :func:`~aura_verify.verify_paths` may take results from (and store them
-    in) the proof cache; ``aura verify`` turns it on unless ``--no-cache``."""
+    """How to prove: the wall-clock safety net per obligation (seconds),
+    parallelism, whether :func:`~aura_verify.verify_paths` may take results from
+    (and store them in) the proof cache (``aura verify`` turns it on unless
+    ``--no-cache``), and the resource budget per obligation of the cells that do
+    not set their own (:mod:`aura_verify.budgets`), which decides verdicts."""
 
-    timeout: float = 10.0
+    timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
     cache: bool = False
+    rlimit: int = DEFAULT_RLIMIT
 
 
 def select_cells(program: tir.Program, names: Sequence[str] = ()) -> list[tir.CellDef]:
@@ -80,13 +84,15 @@ def prove_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> Cel
     from aura_verify.vcgen import generate
 
     start = time.perf_counter()
+    rlimit, directive = cell_rlimit(program, cell, options.rlimit)
+    limits = Limits(rlimit, options.timeout)
     conds = generate(program, cell)
     failures: dict[tuple[object, ...], Failure] = {}
     file = program.modules[cell.name.module].source
     proven: list[tuple[str, Span]] = []
     unproven: list[tuple[str, Span]] = []
     for ob in conds.obligations:
-        failure = prove(ob, conds, options.timeout)
+        failure = prove(ob, conds, limits)
         if ob.file is file or ob.file == file:
             (proven if failure is None else unproven).append((ob.code, ob.span))
         if failure is None:
@@ -97,7 +103,8 @@ def prove_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> Cel
     shown = tuple(failures.values())
     elapsed = int((time.perf_counter() - start) * 1000)
     status = worst(f.status for f in shown)
-    result = CellResult(cell.name, file, cell.span, status, elapsed, shown, conds.warnings)
+    warnings = conds.warnings if directive is None else (directive, *conds.warnings)
+    result = CellResult(cell.name, file, cell.span, status, elapsed, shown, warnings)
     return CellOutcome(result, proven_checks(cell, proven, unproven))
 
 
@@ -127,21 +134,58 @@ def verify_tasks(tasks: Sequence[Task], options: Options) -> list[CellResult]:
     return [o.result for o in prove_tasks(tasks, options)]
 
 
-def prove_tasks(tasks: Sequence[Task], options: Options) -> list[CellOutcome]:
-    """Outcomes in the order of ``tasks``, from one pool of workers for all of them."""
+def prove_tasks(
+    tasks: Sequence[Task],
+    options: Options,
+    done: Callable[[int, CellOutcome], None] | None = None,
+) -> list[CellOutcome]:
+    """Outcomes in the order of ``tasks``, from one pool of workers for all of them.
+
+    ``done(i, outcome)`` is called as each task finishes, so that a run stopped
+    by Ctrl-C (``KeyboardInterrupt``, passed on) keeps what it finished; on
+    that, worker processes are killed rather than waited for.
+    """
     parallel = options.jobs > 1 and len(tasks) > 1 and all(t.entry is not None for t in tasks)
+    out: list[CellOutcome | None] = [None] * len(tasks)
+
+    def finished(i: int, outcome: CellOutcome) -> None:
+        out[i] = outcome
+        if done is not None:
+            done(i, outcome)
+
     if not parallel:
-        return [prove_cell(t.program, t.cell, options) for t in tasks]
+        for i, t in enumerate(tasks):
+            finished(i, prove_cell(t.program, t.cell, options))
+        return [o for o in out if o is not None]
     context = multiprocessing.get_context("spawn")
     workers = min(options.jobs, len(tasks))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    try:
+        futures = {
             pool.submit(
                 _verify_in_worker, str(t.entry), t.cell.name.module, t.cell.name.name, options
-            )
-            for t in tasks
-        ]
-        return [f.result() for f in futures]
+            ): i
+            for i, t in enumerate(tasks)
+        }
+        for future in as_completed(futures):
+            finished(futures[future], future.result())
+    except BaseException:
+        _kill(pool)
+        raise
+    pool.shutdown()
+    return [o for o in out if o is not None]
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` now: its workers may be in the middle of a long proof."""
+    # The executor has no public way to stop a running task; its processes are
+    # ours (spawned for this pool only), so killing them loses nothing.
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    for process in workers:
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.join(1.0)
 
 
 @lru_cache(maxsize=4)
@@ -155,4 +199,4 @@ def _verify_in_worker(
 ) -> CellOutcome:
     program = _checked(entry)
     cell = program.cell(QualName(module, name))
-    return prove_cell(program, cell, Options(options.timeout, 1, options.cache))
+    return prove_cell(program, cell, replace(options, jobs=1))

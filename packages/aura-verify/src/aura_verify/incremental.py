@@ -28,15 +28,16 @@ from aura_core.proofs import (
     verification_dir,
     write_proofs,
 )
+from aura_verify.budgets import DEFAULT_RLIMIT, cell_rlimit
 from aura_verify.cache import ProofCache, decode_outcome, encode_outcome
 from aura_verify.driver import Options, Task, prove_tasks, select_cells
 from aura_verify.keys import KeyComputer, tool_versions
 from aura_verify.proven import CellOutcome
 
-__all__ = ["export_proofs", "prove_cached", "verification_keys"]
+__all__ = ["cacheable", "export_proofs", "prove_cached", "verification_keys"]
 
 
-def verification_keys(program: tir.Program) -> dict[str, str]:
+def verification_keys(program: tir.Program, rlimit: int = DEFAULT_RLIMIT) -> dict[str, str]:
     """The proof-cache key of every cell ``aura verify`` would prove in ``program``.
 
     Keys are by qualified name (``str`` of the cell's :class:`~aura_core.types.QualName`,
@@ -44,16 +45,30 @@ def verification_keys(program: tir.Program) -> dict[str, str]:
     exactly when the proof of that cell sees the same inputs: its typed body and
     contract, the contracts of what it calls, the bodies of the pure cells it may
     unfold, the types and constants those use, and the verifier's and solver's
-    versions; source positions do not count.  The time limit is not part of the
-    key (a cached ``timeout`` or ``unknown`` records the limit it was found under).
+    versions; source positions do not count.  The resource budget the cell is
+    proven under (its own ``# verify: rlimit`` line, else ``rlimit``, the run's)
+    is part of the key; the wall-clock timeout is not, since a result it cut
+    short is never cached.
     """
     keys = KeyComputer(program)
-    return {str(c.name): keys.key(c) for c in select_cells(program)}
+    return {str(c.name): _key(keys, program, c, rlimit) for c in select_cells(program)}
+
+
+def _key(keys: KeyComputer, program: tir.Program, cell: tir.CellDef, rlimit: int) -> str:
+    return keys.budgeted_key(cell, cell_rlimit(program, cell, rlimit)[0])
+
+
+def cacheable(outcome: CellOutcome) -> bool:
+    """Whether ``outcome`` is a verdict reached within the resource budget, the same
+    on every machine: no obligation ran out of budget or of wall-clock time."""
+    return all(f.status != "timeout" for f in outcome.result.failures)
 
 
 def prove_cached(tasks: Sequence[Task], options: Options) -> list[CellOutcome]:
     """Outcomes in the order of ``tasks``: from the cache where an entry applies,
-    proven (and stored) otherwise."""
+    proven otherwise; each cacheable result is stored as soon as it is proven,
+    so a run stopped by Ctrl-C keeps the cells it finished (and nothing of the
+    one it was proving)."""
     computers: dict[int, KeyComputer] = {}
     out: list[CellOutcome | None] = [None] * len(tasks)
     misses: list[tuple[int, str | None, ProofCache | None]] = []
@@ -63,23 +78,24 @@ def prove_cached(tasks: Sequence[Task], options: Options) -> list[CellOutcome]:
             misses.append((i, None, None))
             continue
         keys = computers.setdefault(id(t.program), KeyComputer(t.program))
-        key = keys.key(t.cell)
+        key = _key(keys, t.program, t.cell, options.rlimit)
         data = cache.load(key)
-        hit = (
-            None if data is None else decode_outcome(data, t.program, t.cell, keys, options.timeout)
-        )
+        hit = None if data is None else decode_outcome(data, t.program, t.cell, keys)
         if hit is None:
             misses.append((i, key, cache))
         else:
             out[i] = hit
-    fresh = prove_tasks([tasks[i] for i, _, _ in misses], options)
-    for (i, miss_key, cache), outcome in zip(misses, fresh, strict=True):
+
+    def done(j: int, outcome: CellOutcome) -> None:
+        i, miss_key, cache = misses[j]
         out[i] = outcome
-        if miss_key is not None and cache is not None:
+        if miss_key is not None and cache is not None and cacheable(outcome):
             keys = computers[id(tasks[i].program)]
-            entry = encode_outcome(outcome, tasks[i].program, keys, options.timeout)
+            entry = encode_outcome(outcome, tasks[i].program, keys)
             if entry is not None:
                 cache.store(miss_key, entry)
+
+    prove_tasks([tasks[i] for i, _, _ in misses], options, done)
     return [o for o in out if o is not None]
 
 

@@ -200,6 +200,11 @@ class KeyComputer:
             parts += [str(name), self._local_hash(name)[0]]
         return _sha(parts)
 
+    def budgeted_key(self, cell: tir.CellDef, rlimit: int) -> str:
+        """The key of ``cell``'s proof under a resource budget of ``rlimit`` units per
+        obligation: the proof cache's key, since the budget decides the verdict."""
+        return _sha([self.key(cell), f"rlimit={rlimit}"])
+
     def dependencies(self, cell: tir.CellDef) -> set[QualName]:
         """The declarations whose local hashes enter ``cell``'s key."""
         _, refs = self._own(cell)

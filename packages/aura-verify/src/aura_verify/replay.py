@@ -5,11 +5,14 @@ finds every cell in it still loads, checks and hashes the program, and imports
 the parser, the checker and Z3 to do so — most of the time of a warm run.  So
 ``aura verify FILE...`` also keeps the output it printed, filed by
 :mod:`aura_core.build_cache` under a key over the options that shape the output
-(paths, ``--timeout``, ``--cell``, ``--format``, colour) and the toolchain
+(paths, ``--rlimit``, ``--cell``, ``--format``, colour) and the toolchain
 (aura-core, aura-parse, aura-verify, lark, z3), and valid while every module the
 programs loaded, the files that decide where modules are, and the proven-checks
-files the run wrote are unchanged.  A replayed JSON report marks every cell
-``cached``, as a run served by the proof cache would.
+files the run wrote are unchanged.  A replayed report marks every cell
+``cached``, as a run served by the proof cache would.  Only reports made of
+verdicts the proof cache keeps are kept (no ``timeout``: the resource budget or
+the wall clock cut a proof short, and the next run must try again); so
+``--timeout``, which can only cut proofs short, is not part of the key.
 
 A directory given as a path (a package, or a directory of programs) is kept
 with the list of ``.aura`` files under it, since it loads every one.  Only runs
@@ -31,7 +34,7 @@ from aura_core.build_cache import Observation
 __all__ = ["Replay", "context", "key", "lookup", "store"]
 
 #: Changes whenever the layout of a stored report changes.
-FORMAT = 1
+FORMAT = 2
 _STORE = build_cache.EntryStore("verify-report", ".report", FORMAT)
 _TOOLCHAIN = ("aura_core", "aura_parse", "aura_verify", "lark", "z3")
 
@@ -46,7 +49,7 @@ class Replay:
 
 
 def key(
-    paths: Sequence[str], timeout: float, cells: Sequence[str], output_format: str, color: bool
+    paths: Sequence[str], rlimit: int, cells: Sequence[str], output_format: str, color: bool
 ) -> str | None:
     """The entry for this command line; None when it is not kept (a path is not a
     file, or there is no working directory)."""
@@ -58,7 +61,7 @@ def key(
         cwd,
         *paths,
         *(os.path.join(cwd, p) for p in paths),
-        repr(timeout),
+        f"rlimit={rlimit}",
         *(f"cell={c}" for c in cells),
         output_format,
         "color" if color else "plain",

@@ -49,7 +49,9 @@ def failure_diagnostic(f: Failure) -> Diagnostic:
 
 
 def cell_line(r: CellResult) -> str:
-    return f"{r.status:<8} {r.name.name} ({r.time_ms} ms)"
+    """A cell's status line; a result read from the proof cache says so instead of
+    giving a time (the stored time is that of the run that proved it)."""
+    return f"{r.status:<8} {r.name.name} ({'cached' if r.cached else f'{r.time_ms} ms'})"
 
 
 def summary(files: Sequence[FileReport]) -> dict[str, int]:
