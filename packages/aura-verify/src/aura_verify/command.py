@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -202,7 +204,21 @@ def verify(
         # Z3 stops at once on Ctrl-C (see aura_verify.solver); nothing of the cell
         # being proven was stored.
         click.echo("aura verify: interrupted", err=True)
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        _stop(EXIT_INTERRUPTED)
+
+
+def _stop(status: int) -> NoReturn:
+    """Exit with ``status`` now.  Releasing the solver terms of an interrupted
+    proof and tearing the interpreter down take half a second or more (a call
+    into Z3 per term), which a user who pressed Ctrl-C should not wait for; so
+    a process of its own (standard streams not replaced, as they are when the
+    command is invoked from Python) leaves at once.  Nothing is lost: every
+    cache entry is written whole or not at all, and the output is flushed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
+        os._exit(status)
+    raise SystemExit(status)
 
 
 def _verify_command(
