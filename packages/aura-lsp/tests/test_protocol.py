@@ -16,6 +16,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from aura_lsp.semantic_tokens import TOKEN_TYPES
+from aura_verify import Options, verify_paths
 
 
 class AuraClient(LanguageClient):
@@ -597,3 +598,32 @@ async def test_worker_processes_prove_in_parallel(parallel_client: LanguageClien
     failed = sorted(c for c, p in statuses.items() if p["status"] == "failed")
     assert failed == ["many::f0", "many::f3", "many::f6"]
     assert all(p["status"] == "verified" for c, p in statuses.items() if c not in failed)
+
+
+BUDGETED = """\
+cell easy(a: i64) -> i64:
+    requires 0 <= a and a < 100
+    return a + 1
+
+# verify: rlimit = 300_000
+cell cubes(x: Int, y: Int, z: Int):
+    requires x > 0 and y > 0 and z > 0
+    assert x * x * x + y * y * y != z * z * z
+"""
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_proofs_use_the_budgets_of_aura_verify(client: AuraClient, tmp_path: Path) -> None:
+    uri = "untitled:budgeted.aura"
+    open_doc(client, uri, BUDGETED)
+    statuses = await wait_for(
+        lambda: len(proofs_for(client, uri, 1)) == 2 and proofs_for(client, uri, 1), timeout=60
+    )
+    path = tmp_path / "budgeted.aura"
+    path.write_text(BUDGETED, encoding="utf-8")
+    files, _, _ = verify_paths([str(path)], Options())
+    want = {f"budgeted::{c.name.name}": c.status for f in files for c in f.cells}
+    assert {c: p["status"] for c, p in statuses.items()} == want
+    assert want == {"budgeted::easy": "verified", "budgeted::cubes": "timeout"}
+    diags = await wait_for(lambda: client.versions.get(uri) == 1 and client.diagnostics[uri])
+    assert any("resource budget of 300,000 units ran out" in d.message for d in diags)
