@@ -54,7 +54,7 @@ _ABSTRACT = (
 #: How a solver run ended, for :mod:`aura_verify.stability`: a proof, a
 #: counterexample, a verdict the encoding makes ``unknown``, the budget or the
 #: wall clock running out, or the solver's own ``unknown``.
-Verdict = Literal["proven", "failed", "unknown", "budget", "wall-clock"]
+Verdict = Literal["proven", "failed", "unknown", "out-of-budget", "wall-clock-timeout"]
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,9 @@ def attempt(
             "or for the run with `--rlimit N`)"
         )
         return Attempt(
-            Failure("timeout", ob.code, msg, ob.file, ob.span, (), ob.related), "budget", used
+            Failure("timeout", ob.code, msg, ob.file, ob.span, (), ob.related),
+            "out-of-budget",
+            used,
         )
     if "timeout" in reason or "canceled" in reason:
         msg = (
@@ -136,7 +138,7 @@ def attempt(
             "(`--timeout`), within its resource budget"
         )
         failure = Failure("timeout", ob.code, msg, ob.file, ob.span, (), ob.related)
-        return Attempt(failure, "wall-clock", used)
+        return Attempt(failure, "wall-clock-timeout", used)
     msg = f"{ob.message}: the solver could not decide ({reason})"
     return Attempt(
         Failure("unknown", ob.code, msg, ob.file, ob.span, (), ob.related), "unknown", used
