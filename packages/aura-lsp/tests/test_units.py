@@ -12,8 +12,7 @@ from aura_lsp.proof_cache import cell_keys
 from aura_lsp.settings import Settings, choose
 from aura_lsp.telemetry import Telemetry
 from aura_lsp.workspace import root_of
-from aura_verify import select_cells
-from aura_verify.budgets import DEFAULT_TIMEOUT
+from aura_verify import DEFAULT_TIMEOUT, select_cells
 
 TEXT = "a\U0001f600b\ncé\U0001f600\U0001f600x\n"
 

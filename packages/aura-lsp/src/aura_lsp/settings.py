@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from aura_verify.budgets import DEFAULT_TIMEOUT
+from aura_verify import DEFAULT_TIMEOUT
 
 __all__ = ["Settings", "Tuning", "choose"]
 

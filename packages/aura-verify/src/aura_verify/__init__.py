@@ -11,7 +11,10 @@ It consumes the typed program of aura-core's checker.  The public API:
 - :func:`verify_paths` is ``aura verify`` without the printing (the proof cache
   and the export of proven checks when asked);
 - :func:`verification_keys` gives each cell's proof-cache key, so that an
-  editor can tell which cells an edit leaves proven.
+  editor can tell which cells an edit leaves proven;
+- :data:`DEFAULT_RLIMIT` and :data:`DEFAULT_TIMEOUT` are the resource budget
+  and the wall-clock safety net per obligation of ``aura verify``, which an
+  editor uses too so that it shows the same verdicts.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from aura_verify.budgets import DEFAULT_RLIMIT, DEFAULT_TIMEOUT
     from aura_verify.command import verify_paths
     from aura_verify.driver import Options, select_cells, verify_cell, verify_cells
     from aura_verify.incremental import verification_keys
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
 #: ``aura verify`` replaying a kept report (:mod:`aura_verify.replay`) imports
 #: neither the checker nor Z3.
 _DEFINED_IN = {
+    "DEFAULT_RLIMIT": "budgets",
+    "DEFAULT_TIMEOUT": "budgets",
     "CellResult": "results",
     "Failure": "results",
     "FileReport": "report",
@@ -45,6 +51,8 @@ _DEFINED_IN = {
 }
 
 __all__ = [
+    "DEFAULT_RLIMIT",
+    "DEFAULT_TIMEOUT",
     "CellResult",
     "Failure",
     "FileReport",
