@@ -11,8 +11,13 @@ random seed — the same meaning, another query — and the verdicts and resourc
 use of the runs are compared.
 
 An obligation is *unstable* when its runs reach different verdicts, or when
-their resource use spreads over more than a tenth of the budget (then a change
-of the same size can tip it over).  Obligations the verifier decides without
+their resource use spreads over more than a quarter of the budget (then a
+perturbation of the same kind can tip it over).  The threshold is relative to
+the budget because small figures vary a lot without mattering: the largest
+obligation of the project's own programs, the benchmark's `fib`
+postcondition, spreads from 6 to 9 million units (and by a few million more
+with what the same process proved before it, which changes Z3's internal
+order of terms), well inside its 50 million.  Obligations the verifier decides without
 the solver (constructs it cannot encode) are left out.
 """
 
@@ -37,7 +42,7 @@ from aura_verify.vcgen import generate
 __all__ = ["Spread", "measure", "mutate", "spread_json", "spread_lines"]
 
 #: Spread of resource use, as a share of the budget, beyond which a proof is unstable.
-_SPREAD_SHARE = 0.1
+_SPREAD_SHARE = 0.25
 
 
 @dataclass(frozen=True)
