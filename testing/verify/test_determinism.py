@@ -1,8 +1,9 @@
 """The same file gets the same report on an idle machine and under heavy load:
 verdicts are decided by resource budgets, not by the wall clock
 (aura_verify/budgets.py).  The program has obligations that need real solver
-work (millions of resource units), one that runs out of its budget, and one
-that fails with a counterexample."""
+work: one uses up a budget of two million resource units (about a second of
+solver time on an idle core), one needs a recursive contract with a shift,
+and one fails with a counterexample."""
 
 from __future__ import annotations
 

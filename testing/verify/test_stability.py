@@ -41,9 +41,9 @@ def _book_programs(tmp_path: Path) -> list[Path]:
     return out
 
 
-# About 70 s of one core (four obligations of the benchmark's `fib` and of the
-# book use millions of units each, ten times): a group of its own, so that
-# pytest-xdist's loadgroup runs it beside the rest rather than after it.
+# About a minute of one core, measured at 73 s (the heaviest obligations use
+# millions of units, ten times each): a group of its own, so that pytest-xdist's
+# loadgroup runs it beside the rest rather than after it.
 @pytest.mark.xdist_group("stability")
 def test_the_projects_own_verified_programs_are_stable(tmp_path: Path) -> None:
     paths = [

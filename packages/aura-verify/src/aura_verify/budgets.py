@@ -34,11 +34,11 @@ __all__ = [
 ]
 
 #: The resource budget of an obligation unless its cell or the run sets another.
-#: Of the project's own verified programs' 849 obligations, the median uses
-#: about 1,600 units and the largest (the postcondition of the benchmark's
-#: `fib`, with `1 << n`) about 8 million (``docs/reference/verification.md``
-#: has the figures), so this leaves a margin of six times; on one idle core it
-#: is about ten seconds of solver work, the old default time limit.
+#: Of the project's own verified programs' 906 obligations, the median uses
+#: about 1,300 units and the largest about 5 million
+#: (``docs/reference/verification.md`` has the figures), so this leaves a
+#: margin of ten times; on one idle core it is about ten seconds of solver
+#: work, the old default time limit.
 DEFAULT_RLIMIT = 50_000_000
 #: Z3 takes the budget as an unsigned 32-bit number.
 MAX_RLIMIT = 2**32 - 1

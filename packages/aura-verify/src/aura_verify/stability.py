@@ -13,12 +13,11 @@ use of the runs are compared.
 An obligation is *unstable* when its runs reach different verdicts, or when
 their resource use spreads over more than a quarter of the budget (then a
 perturbation of the same kind can tip it over).  The threshold is relative to
-the budget because small figures vary a lot without mattering: the largest
-obligation of the project's own programs, the benchmark's `fib`
-postcondition, spreads from 6 to 9 million units (and by a few million more
-with what the same process proved before it, which changes Z3's internal
-order of terms), well inside its 50 million.  Obligations the verifier decides without
-the solver (constructs it cannot encode) are left out.
+the budget because small figures vary a lot without mattering: mutations
+(and what the same process proved before, which changes Z3's internal order
+of terms) move an obligation of a few million units by millions.  Obligations
+the verifier decides without the solver (constructs it cannot encode) are
+left out.
 """
 
 from __future__ import annotations
