@@ -32,31 +32,50 @@ _TEXT_IO = {
 
 class CallGen(ExprGen):
     # ---------------------------------------------------------------- places
-    def place(self, e: tir.Expr) -> ir.Value:
-        """A pointer to the storage of place ``e``, private to it (for writing)."""
+    def place(self, e: tir.Expr, indexes: dict[int, ir.Value] | None = None) -> ir.Value:
+        """A pointer to the storage of place ``e``, private to it (for writing).
+
+        ``indexes`` holds the values of the path's index expressions when they
+        were evaluated beforehand (:meth:`place_indexes`); otherwise each is
+        evaluated as its step is reached.
+        """
         if isinstance(e, tir.LocalRef):
             if e.local.id not in self.slots:
                 raise self.unsupported(f"writing `{e.local.name}` here", e.span)
             return self.slots[e.local.id]
         if isinstance(e, tir.FieldGet):
-            obj = self.place(e.obj)
+            obj = self.place(e.obj, indexes)
             index = [ir.Constant(I32, 0), ir.Constant(I32, e.index)]
             if not obj.type.is_opaque:  # an alloca: the IR layer knows its type
                 return self.b.gep(obj, index)
             return self.b.gep(obj, index, source_etype=self.llvm(e.obj.type))
         if isinstance(e, tir.Index):
             t = self.base(e.obj.type)
-            slot = self.place(e.obj)
+            slot = self.place(e.obj, indexes)
+            given = None if indexes is None else indexes.get(id(e.index))
             if isinstance(t, MapType):
-                key = self.expr(e.index)
+                key = self.expr(e.index) if given is None else given
                 m = self.b.call(unique_map_fn(self.mg, t), [slot])
                 return self.map_entry(m, key, t, e.span)
             assert isinstance(t, VecType)
-            index = self.narrow(self.expr(e.index), e.index.type)
+            index = self.narrow(self.expr(e.index), e.index.type) if given is None else given
             v = self.unique_vec(slot, self.ty(t.elem))
             i = self.checked_index(v, index, e.index.type, e.span)
             return self.elem_ptr(v, i, t.elem)
         raise self.unsupported("this kind of place", e.span)
+
+    def place_indexes(self, e: tir.Expr) -> dict[int, ir.Value]:
+        """The index expressions of place ``e``, evaluated now, left to right (spec 7.1)."""
+        if isinstance(e, tir.FieldGet):
+            return self.place_indexes(e.obj)
+        if isinstance(e, tir.Index):
+            out = self.place_indexes(e.obj)
+            v = self.expr(e.index)
+            if not isinstance(self.base(e.obj.type), MapType):
+                v = self.narrow(v, e.index.type)
+            out[id(e.index)] = v
+            return out
+        return {}
 
     # ----------------------------------------------------------------- calls
     def x_Call(self, e: tir.Call) -> ir.Value:

@@ -125,12 +125,13 @@ class StmtGen(MethodGen):
         self.check(s.cond, f"assumption failed: {self.text(s.cond.span)}", s.span)
 
     def s_Assign(self, s: tir.Assign) -> None:
+        """The value first, then the place's indexes, then the read and write (spec 7.1)."""
         t = s.target.type
         if s.op == "=":
             v = self.narrow(self.owned(s.value), t)
             if not self.proven("refinement", s.value.span):
                 self.assign_checks(s.target, v)
-            ptr = self.place(s.target)
+            ptr = self.place(s.target, self.place_indexes(s.target))
             memory = _memory(s.target)
             if self.layout.has_shared(self.base(t)):
                 old = self.b.load(ptr, typ=v.type)
@@ -141,11 +142,11 @@ class StmtGen(MethodGen):
             else:
                 self.b.store(v, ptr)
             return
-        ptr = self.place(s.target)
-        memory = _memory(s.target)
-        old = self.load(ptr, self.llvm(t), memory) if memory else self.b.load(ptr, typ=self.llvm(t))
         mark = len(self.pending)
         rhs = self.narrow(self.use(s.value), s.value.type)
+        ptr = self.place(s.target, self.place_indexes(s.target))
+        memory = _memory(s.target)
+        old = self.load(ptr, self.llvm(t), memory) if memory else self.b.load(ptr, typ=self.llvm(t))
         op = s.op[0]
         base = self.base(t)
         if base == Prim("f64"):

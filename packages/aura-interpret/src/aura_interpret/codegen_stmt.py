@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from aura_core import tir
 from aura_core.prelude import OPTION
 from aura_core.source import Span
+from aura_core.tirwalk import path_indexes
 from aura_core.types import Adt, Refined, Type, is_integer, strip_refinement
 from aura_interpret.codegen_loops import LoopGen
 from aura_interpret.emit import wrap
@@ -35,16 +36,6 @@ def _pure_value(e: tir.Expr) -> bool:
         case tir.FieldGet(obj=o):
             return _pure_value(o)
     return False
-
-
-def _path_indexes(e: tir.Expr) -> list[tir.Expr]:
-    """The index expressions along a place."""
-    out: list[tir.Expr] = []
-    while isinstance(e, tir.FieldGet | tir.Index):
-        if isinstance(e, tir.Index):
-            out.append(e.index)
-        e = e.obj
-    return out
 
 
 class StmtGen(LoopGen):
@@ -161,36 +152,40 @@ class StmtGen(LoopGen):
             self.refine_stmt(local.type, name, f"`{local.name}`", s.span)
 
     def assign(self, s: tir.Assign) -> None:
+        """``place = value`` and ``place op= value`` in the order of spec section 7.1.
+
+        The value first, then the place's index expressions left to right, then
+        the place is read (for ``op=``) and written.  A value that may change a
+        variable or fail is computed into a temporary before anything of the
+        place is touched; a value that can do neither is left in place, where
+        evaluating it early or late is unobservable.
+        """
         target = s.target
+        value = s.value
+        if not _pure_value(value) and (s.op != "=" or not isinstance(target, tir.LocalRef)):
+            x = self.tmp("x")
+            code = self.value(value) if s.op == "=" else self.expr(value)
+            self.emit(f"{x} = {wrap(code)}", value.span)
+            value = self.stand_in(x, value)
         if isinstance(target, tir.LocalRef):
             name = self.local(target.local)
             if s.op == "=":
-                self.bind(name, s.value, s.span)
+                self.bind(name, value, s.span)
             else:
-                self.emit(f"{name} = {wrap(self.compound(target, s))}", s.span)
+                self.emit(f"{name} = {wrap(self.compound(target, s, value))}", s.span)
             self.refine_store(target.type, name, f"`{target.local.name}`", s)
             return
         assert isinstance(target, tir.FieldGet | tir.Index)
         frozen = self.freeze(target)
         assert isinstance(frozen, tir.FieldGet | tir.Index)
         what = f"field `{target.name}`" if isinstance(target, tir.FieldGet) else "an element"
-        refined = isinstance(target.type, Refined)
         offset = s.span.start
-        early = not isinstance(frozen.obj, tir.LocalRef) and not _pure_value(s.value)
-        if may_write(s.value) or (s.op == "=" and early):
-            # The value first, then the path is made private and written (the
-            # value may change the variable, or fail before the path would).
-            code = self.value(s.value) if s.op == "=" else self.compound(frozen, s)
-            x = self.tmp("x")
-            self.emit(f"{x} = {wrap(code)}", s.span)
-            self.refine_store(target.type, x, what, s)
-            self.store(frozen, x, offset)
-            return
         container = self.owned_stmt(frozen.obj, offset)
-        code = (
-            self.value(s.value) if s.op == "=" else self.compound(self.slot(frozen, container), s)
-        )
-        if refined:
+        if s.op == "=":
+            code = self.value(value)
+        else:
+            code = self.compound(self.slot(frozen, container), s, value)
+        if isinstance(target.type, Refined):
             x = self.tmp("x")
             self.emit(f"{x} = {wrap(code)}", s.span)
             self.refine_store(target.type, x, what, s)
@@ -203,20 +198,23 @@ class StmtGen(LoopGen):
         if not self.trusted("refinement", s.value.span):
             self.refine_stmt(t, var, what, s.span)
 
+    def stand_in(self, name: str, e: tir.Expr) -> tir.LocalRef:
+        """A reference to the Python variable ``name``, holding a value of ``e``'s type."""
+        local = tir.Local(-1, name, e.type, True, e.span)
+        self.rename[id(local)] = name
+        return tir.LocalRef(e.type, local, span=e.span)
+
     def slot(self, target: tir.FieldGet | tir.Index, container: str) -> tir.Expr:
         """``target`` read from ``container``, a Python variable holding its object."""
-        obj = target.obj
-        stand_in = tir.Local(-1, container, obj.type, True, obj.span)
-        self.rename[id(stand_in)] = container
-        ref = tir.LocalRef(obj.type, stand_in, span=obj.span)
+        ref = self.stand_in(container, target.obj)
         if isinstance(target, tir.FieldGet):
             return tir.FieldGet(target.type, ref, target.name, target.index, span=target.span)
         return tir.Index(target.type, ref, target.index, span=target.span)
 
-    def compound(self, target: tir.Expr, s: tir.Assign) -> str:
-        op = s.op[0]
+    def compound(self, target: tir.Expr, s: tir.Assign, value: tir.Expr) -> str:
+        """``target op value`` for ``s``: the place read now, ``value`` computed or pure."""
         t = strip_refinement(target.type)
-        return self.expr(tir.Binary(t, op, target, s.value, span=s.span))  # type: ignore[arg-type]
+        return self.expr(tir.Binary(t, s.op[0], target, value, span=s.span))  # type: ignore[arg-type]
 
     def freeze(self, e: tir.Expr) -> tir.Expr:
         """The place ``e`` with its non-trivial indexes evaluated now, into temporaries."""
@@ -228,9 +226,7 @@ class StmtGen(LoopGen):
                 if not _simple(i):
                     t = self.tmp("i")
                     self.emit(f"{t} = {wrap(self.expr(i))}", i.span)
-                    stand_in = tir.Local(-1, t, i.type, False, i.span)
-                    self.rename[id(stand_in)] = t
-                    i = tir.LocalRef(i.type, stand_in, span=i.span)
+                    i = self.stand_in(t, i)
                 return tir.Index(e.type, base, i, span=e.span)
         return e
 
@@ -246,7 +242,7 @@ class StmtGen(LoopGen):
             isinstance(e, tir.MethodCall)
             and is_mutating(e)
             and not any(may_write(a) for a in e.args)
-            and all(_simple(i) for i in _path_indexes(e.receiver))
+            and all(_simple(i) for i in path_indexes(e.receiver))
         ):
             name = self.owned_stmt(e.receiver, s.span.start)
             code = self.method_code(e, strip_refinement(e.receiver.type), name)

@@ -32,6 +32,7 @@ import z3
 from aura_core import prelude, tir
 from aura_core.diagnostics import Diagnostic
 from aura_core.source import Span
+from aura_core.tirwalk import path_indexes
 from aura_core.types import (
     FIXED_WIDTH,
     Adt,
@@ -258,17 +259,27 @@ class Exprs(Operators):
     # ----------------------------------------------------------------- places
 
     def place(self, e: tir.Expr, st: State, ctx: Ctx) -> Place:
-        """Resolve an assignable place; index obligations are created here, once."""
+        """Resolve an assignable place; index obligations are created here, once.
+
+        The index expressions are evaluated first, left to right, and only then
+        is the path walked and each index checked (spec section 7.1): an index
+        expression with effects runs before any step of the place is read.
+        """
+        indexes = [self.expr(i, st, ctx) for i in path_indexes(e)]
+        return self._resolve(e, indexes, st, ctx)
+
+    def _resolve(self, e: tir.Expr, indexes: list[z3.ExprRef], st: State, ctx: Ctx) -> Place:
+        """The place ``e``, its index values given in order (they are consumed)."""
         if isinstance(e, tir.LocalRef):
             return Place(e.local, (), e.type)
         if isinstance(e, tir.FieldGet):
-            inner = self.place(e.obj, st, ctx)
+            inner = self._resolve(e.obj, indexes, st, ctx)
             info = self.sorts.adt(self._adt(e.obj.type, ctx))
             return Place(inner.root, (*inner.steps, Step("field", e.index, info)), e.type)
         if isinstance(e, tir.Index):
-            inner = self.place(e.obj, st, ctx)
+            inner = self._resolve(e.obj, indexes, st, ctx)
             obj = self.read_place(inner, st)
-            idx = self.expr(e.index, st, ctx)
+            idx = indexes.pop(0)
             self.index(e, obj, idx, st, ctx)
             t = strip_refinement(self.ty(e.obj.type, ctx))
             if isinstance(t, MapType):

@@ -164,8 +164,10 @@ class Stmts(Calls):
         raise Unsupported(f"the statement `{type(s).__name__}`")
 
     def assign(self, s: tir.Assign, st: State) -> State:
-        place = self.place(s.target, st, CODE)
+        # The value first, then the place's indexes, then the read (for ``op=``)
+        # and the write, as every engine runs it (spec section 7.1).
         rhs = self.expr(s.value, st, CODE)
+        place = self.place(s.target, st, CODE)
         if s.op == "=":
             value = rhs
         else:
