@@ -45,6 +45,13 @@ CASES = [
         5,
         21,
     ),
+    (
+        "cell g(mut v: Vec<i64>) -> i64:\n    return 1\ncell f():\n    val mut v = [1]\n"
+        "    v.push(g(mut v))\n",
+        "E0140",
+        5,
+        18,
+    ),
     ("extern cell raw() -> i64\ncell f() -> i64:\n    return raw()\n", "E0119", 3, 12),
     # specifications
     ("cell f() -> i64:\n    val x = result\n    return x\n", "E0121", 2, 13),

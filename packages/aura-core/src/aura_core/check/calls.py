@@ -14,7 +14,7 @@ from typing import Literal
 from aura_core import ast, methods, prelude, tir
 from aura_core.check.constructors import ConstructorChecker
 from aura_core.check.env import DeclRef
-from aura_core.check.places import check_mut_args, mutable_place
+from aura_core.check.places import check_changed_by_others, check_mut_args, mutable_place
 from aura_core.check.typeops import contains_param, display, is_error, substitute, unify
 from aura_core.diagnostics import Label
 from aura_core.types import (
@@ -288,8 +288,9 @@ class CallChecker(ConstructorChecker):
                     f"`{e.method}` changes its receiver and cannot be used in a specification",
                     e.span,
                 )
-            else:
-                mutable_place(self, receiver, f"call `{e.method}` on it")
+            elif mutable_place(self, receiver, f"call `{e.method}` on it"):
+                as_args = [tir.Arg(receiver, True), *(tir.Arg(v, False) for v in values)]
+                check_changed_by_others(self, as_args, receiver=True)
         return tir.MethodCall(sig.ret, receiver, e.method, tuple(values), span=e.span)
 
 

@@ -3,7 +3,15 @@
 A place is a mutable local, or a field or index path from one (``p.x``,
 ``grid[i][j]``).  Two ``mut`` arguments of one call may not overlap (spec
 section 3.1): ``v`` and ``v[i]`` overlap, and so do ``v[i]`` and ``v[j]`` unless
-``i`` and ``j`` are distinct constants.
+``i`` and ``j`` are distinct constants (E0117).
+
+Nor may another argument of the call change a place that overlaps a ``mut``
+argument while the arguments are evaluated (E0140): the receiver of a method
+that changes it counts as a ``mut`` argument (spec section 7.1), so
+``v.push(f(mut v))`` and ``add1(mut a, set5(mut a))`` are rejected, in either
+order of the arguments.  Every engine then sees the same thing: no argument can
+tell whether the ``mut`` place was taken before or after it ran
+(docs/reference/evaluation-order.md).
 """
 
 from __future__ import annotations
@@ -13,10 +21,12 @@ from collections.abc import Sequence
 from aura_core import ast, tir
 from aura_core.check.base import CheckerBase
 from aura_core.check.typeops import display
+from aura_core.methods import builtin_method
 from aura_core.source import Span
-from aura_core.types import Refined, Type
+from aura_core.tirwalk import walk_expr
+from aura_core.types import Refined, Type, strip_refinement
 
-__all__ = ["check_mut_args", "mutable_place", "place_path"]
+__all__ = ["check_changed_by_others", "check_mut_args", "mutable_place", "place_path"]
 
 #: One step of a place path: a field index, or an index that is a constant (or None).
 Step = tuple[str, int | None]
@@ -129,6 +139,57 @@ def check_mut_args(
                     notes=("a callee may change both, so they must be distinct places",),
                 )
         places.append((found[0], found[1], arg.value))
+    check_changed_by_others(checker, args, receiver=offset == 1)
+
+
+def _changed(e: tir.Expr) -> list[tir.Expr]:
+    """The places that evaluating ``e`` may change: ``mut`` arguments and the
+    receivers of methods that change them, at any depth."""
+    out: list[tir.Expr] = []
+    for x in walk_expr(e):
+        if isinstance(x, tir.Call):
+            out.extend(a.value for a in x.args if a.mut)
+        elif isinstance(x, tir.MethodCall):
+            sig = builtin_method(strip_refinement(x.receiver.type), x.method)
+            if sig is not None and sig.mutates:
+                out.append(x.receiver)
+    return out
+
+
+def check_changed_by_others(
+    checker: CheckerBase, args: Sequence[tir.Arg], receiver: bool = False
+) -> None:
+    """Report a ``mut`` argument that another argument of the call changes (E0140).
+
+    ``receiver``: the first argument is a method's receiver (for the note).
+    """
+    changed = [_changed(a.value) for a in args]
+    for k, arg in enumerate(args):
+        found = place_path(arg.value) if arg.mut else None
+        if found is None:
+            continue
+        for j, places in enumerate(changed):
+            if j == k:
+                continue
+            for place in places:
+                other = place_path(place)
+                if other is None or other[0].id != found[0].id:
+                    continue
+                if _overlap(found[1], other[1]):
+                    checker.error(
+                        "E0140",
+                        f"this argument changes `{found[0].name}`, which the call "
+                        "also takes as `mut`",
+                        place.span,
+                        labels=((arg.value.span, "taken as `mut` here"),),
+                        notes=(
+                            "the receiver of a method that changes it counts as a `mut` argument",
+                        )
+                        if receiver and k == 0
+                        else (),
+                        help="compute the argument into a variable before the call",
+                    )
+                    return
 
 
 def _refinement_shown(t: Type) -> str:
