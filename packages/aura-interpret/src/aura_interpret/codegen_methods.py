@@ -62,14 +62,21 @@ class MethodGen(SpecGen):
     def method_call(self, e: tir.MethodCall) -> str:
         rt = strip_refinement(e.receiver.type)
         if is_mutating(e) and any(may_write(a) for a in e.args):
-            return self._args_first(e)
+            return self._receiver_first(e)
         recv = self.owned(e.receiver) if is_mutating(e) else self.expr(e.receiver)
         return self.method_code(e, rt, recv)
 
-    def _args_first(self, e: tir.MethodCall) -> str:
-        """A mutating method whose arguments may change variables: arguments first."""
+    def _receiver_first(self, e: tir.MethodCall) -> str:
+        """A mutating method whose arguments may change variables.
+
+        The receiver's place is taken first (its indexes evaluated, its path made
+        private), then the arguments, left to right (spec 7.1).  The checker
+        rejects arguments that change the receiver's place (E0140), so what they
+        change cannot move it; they may change a variable its indexes read.
+        """
+        r = self.tmp("r")
         temps = [self.tmp("a") for _ in e.args]
-        evals = ", ".join(f"({t} := {self.value(a)})" for t, a in zip(temps, e.args, strict=True))
+        evals = [f"({t} := {self.value(a)})" for t, a in zip(temps, e.args, strict=True)]
         names = [
             tir.LocalRef(a.type, tir.Local(-1, t, a.type, False, a.span), span=a.span)
             for t, a in zip(temps, e.args, strict=True)
@@ -78,10 +85,10 @@ class MethodGen(SpecGen):
             self.rename[id(n.local)] = t
         call = tir.MethodCall(e.type, e.receiver, e.method, tuple(names), span=e.span)
         rt = strip_refinement(e.receiver.type)
-        code = self.method_code(call, rt, self.owned(e.receiver))
+        code = self.method_code(call, rt, r)
         for n in names:
             self.rename.pop(id(n.local), None)
-        return f"(({evals}), {code})[-1]"
+        return f"(({r} := {self.owned(e.receiver)}), {', '.join(evals)}, {code})[-1]"
 
     def method_code(self, e: tir.MethodCall, rt: object, r: str) -> str:
         m = e.method
