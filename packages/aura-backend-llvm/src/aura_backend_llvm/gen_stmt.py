@@ -240,9 +240,16 @@ class StmtGen(MethodGen):
         )
 
     def measure_smaller(
-        self, old: list[ir.Value], new: list[ir.Value], text: str, where: str, span: Span
+        self,
+        old: list[ir.Value],
+        new: list[ir.Value],
+        text: str,
+        where: str,
+        span: Span,
+        unless: ir.Value | None = None,
     ) -> None:
-        smaller: ir.Value = ir.Constant(I1, 0)
+        """Panic unless ``new`` is lexicographically below ``old`` (or ``unless`` holds)."""
+        smaller: ir.Value = ir.Constant(I1, 0) if unless is None else unless
         equal_so_far: ir.Value = ir.Constant(I1, 1)
         for a, c in zip(old, new, strict=True):
             smaller = self.b.or_(smaller, self.b.and_(equal_so_far, self.b.icmp_signed("<", c, a)))
@@ -282,32 +289,53 @@ class StmtGen(MethodGen):
             self.block("latch"),
             self.block("wend"),
         )
+        measured = checks and bool(spec.decreases)
+        first = self.alloca(I1) if measured else None
+        if first is not None:
+            self.b.store(ir.Constant(I1, 1), first)
         self.branch(head)
         self.b.position_at_end(head)
         self.b.cbranch(cond(), entry_body, done)
         self.b.position_at_end(entry_body)
         if enter is not None:
             enter()
-        start: list[ir.Value] = []
-        span = spec.decreases_span or (spec.decreases[0].span if spec.decreases else body.span)
-        text = self.measure_text(spec.decreases)
-        if checks and spec.decreases:
-            start = self.measure(spec.decreases)
-            self.measure_nonnegative(start, text, span)
+        if first is not None:
+            self.measure_iteration(spec, first)
         self.loops.append((latch, done))
         self.block_(body)
         self.loops.pop()
         self.branch(latch)
         self.b.position_at_end(latch)
-        if checks and spec.decreases:
-            end = self.measure(spec.decreases)
-            self.measure_smaller(start, end, text, "", span)
         if step is not None:
             step()
         elif checks:
             self.invariants(spec, entry=False)
         self.branch(head)
         self.b.position_at_end(done)
+
+    def measure_iteration(self, spec: tir.LoopSpec, first: ir.Value) -> None:
+        """At the start of a body, after the condition (which may have effects) held:
+        the measure must be below its value at the start of the previous iteration's
+        body, and >= 0 (spec section 4).  ``first`` is set until the first one."""
+        span = spec.decreases_span or spec.decreases[0].span
+        text = self.measure_text(spec.decreases)
+        now = self.measure(spec.decreases)
+        prev = self.measure_slots(now)
+        before = [self.b.load(p, typ=v.type) for p, v in zip(prev, now, strict=True)]
+        self.measure_smaller(before, now, text, "", span, unless=self.b.load(first, typ=I1))
+        self.measure_nonnegative(now, text, span)
+        for p, v in zip(prev, now, strict=True):
+            self.b.store(v, p)
+        self.b.store(ir.Constant(I1, 0), first)
+
+    def measure_slots(self, now: list[ir.Value]) -> list[ir.Value]:
+        """Where the previous iteration's measure is kept (zero before the first)."""
+        slots = []
+        for v in now:
+            slot = self.alloca(v.type)
+            self._alloca_b.store(ir.Constant(v.type, 0), slot)
+            slots.append(slot)
+        return slots
 
     def s_While(self, s: tir.While) -> None:
         if not self.release:

@@ -8,12 +8,15 @@ checked form::
 
     while True:
         <invariants>                 # on entry, then after every iteration
-        if not <cond>: break
-        <measure := decreases; check >= 0>
+        if not <cond>: break         # the condition first: it may have effects
+        <measure := decreases; check below the previous one, and >= 0>
         for _ in _ONCE:              # `continue` ends this inner loop only
             <body>                   # `break` sets a flag, then breaks
         if <flag>: break
-        <check measure decreased>
+
+The measure is taken at the start of the body and compared with its value at
+the start of the previous iteration's body (spec section 4), so a condition
+that changes the measure is counted.
 
 In a range loop the invariants see the loop variable's next value, and after
 the last iteration the end bound (spec section 4).  In ``for x in v`` an
@@ -136,6 +139,11 @@ class LoopGen(ExprGen):
         first, flag = self.tmp("e"), self.tmp("b")
         self.emit(f"{first} = True", span)
         self.emit(f"{flag} = False", span)
+        prev = None
+        if spec.decreases:
+            # The measure at the start of the previous iteration's body.
+            prev = self.tmp("p")
+            self.emit(f"{prev} = None", span)
         self.emit("while True:", span)
         with self.em.indented():
             if head is not None:
@@ -158,23 +166,21 @@ class LoopGen(ExprGen):
                     self.emit(f"_invfail({first}, {self.text(inv.span)!r})", inv.span)
             test()
             self.emit(f"{first} = False", span)
-            measure = None
-            if spec.decreases:
-                measure, text = (
-                    self.tmp("m"),
-                    self.measure_text(spec.decreases, spec.decreases_span),
-                )
+            if prev is not None:
+                # Taken once the condition (which may have effects) has held, and
+                # compared with the previous iteration's (spec section 4).
+                measure = self.tmp("m")
+                text = self.measure_text(spec.decreases, spec.decreases_span)
                 where = spec.decreases_span or spec.decreases[0].span
                 self.emit(f"{measure} = {self.measure_code(spec.decreases)}", where)
+                less = f"_decless({prev}, {measure}, {text!r}, '')"
+                self.emit(f"if {prev} is not None: {less}", where)
                 self.emit(f"_decneg({measure}, {text!r})", where)
+                self.emit(f"{prev} = {measure}", where)
             self.emit("for _ in _ONCE:", span)
             with self.em.indented():
                 self.loop_body(body, flag)
             self.emit(f"if {flag}: break", span)
-            if measure is not None:
-                where = spec.decreases_span or spec.decreases[0].span
-                new = self.measure_code(spec.decreases)
-                self.emit(f"_decless({measure}, {new}, {text!r}, '')", where)
 
     def measure_code(self, measures: tuple[tir.Expr, ...]) -> str:
         return "(" + "".join(f"{self.spec_expr(m)}, " for m in measures) + ")"

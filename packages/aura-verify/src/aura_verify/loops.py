@@ -8,9 +8,11 @@ Every loop is cut at its head:
    value, as it does in any run;
 3. the head assumes the invariants, and the body runs once from there;
 4. at the end of the body and at every ``continue`` the invariants are proven
-   again (V0005) and, for a ``while`` with ``decreases``, the measure must be
-   below its value at the start of the iteration and that value non-negative
-   (V0006, at the ``decreases`` clause).  A ``while`` without a measure is
+   again (V0005) and, for a ``while`` with ``decreases``, the measure is taken
+   at the start of the body, after the condition (which may have effects) held;
+   at the end of the body the condition is run once more and, when it holds,
+   the measure there must be below the one at the start of this body, and that
+   one non-negative (V0006, at the ``decreases`` clause).  A ``while`` without a measure is
    warning W0006 and its termination is not proven;
 5. after the loop: the head state with the condition false, joined with the
    states of the ``break``\\ s.
@@ -32,6 +34,7 @@ from aura_core import tir
 from aura_core.diagnostics import Diagnostic
 from aura_core.source import Span
 from aura_core.types import VecType, strip_refinement
+from aura_verify.base import Ctx
 from aura_verify.calls import lex_less
 from aura_verify.errors import Unsupported
 from aura_verify.state import State, key, merge
@@ -90,29 +93,36 @@ class Loops(Stmts):
             )
         head = self.head(st, s.body, (tir.ExprStmt(s.cond, span=s.cond.span),))
         self.assume_invariants(head, spec)
-        # The measure is taken at the head, before the condition (which may have effects).
-        measure: list[z3.ExprRef] | None = None
-        if spec.decreases:
-            try:
-                measure = [self.expr(d, head, self.spec_ctx()) for d in spec.decreases]
-            except Unsupported as exc:
-                where = spec.decreases_span or s.span
-                self.unknown(head, "V0006", where, f"cannot verify the measure: {exc.message}")
         cond = self.expr(s.cond, head, CODE)
         body = head.fork(cond)
         exit_ = head.fork(z3.Not(cond))
+        # The measure is taken at the start of the body, once the condition (which
+        # may have effects) has held (spec section 4).
+        where = spec.decreases_span or s.span
+        measure: list[z3.ExprRef] | None = None
+        if spec.decreases:
+            try:
+                measure = [self.expr(d, body, self.spec_ctx()) for d in spec.decreases]
+            except Unsupported as exc:
+                self.unknown(body, "V0006", where, f"cannot verify the measure: {exc.message}")
 
         def back_edge(end: State) -> None:
             self.check_invariants(end, spec, "V0005")
             if measure is None:
                 return
+            # The next iteration: its condition runs again, and when it holds the
+            # measure at the start of that body must be below this one's.  The
+            # condition's own obligations were proven at the head, which stands
+            # for this state too (the invariants were just proven of it).
+            nxt = end.fork()
             try:
-                new = [self.expr(d, end, self.spec_ctx(check=False)) for d in spec.decreases]
+                again = self.expr(s.cond, nxt, Ctx(check=False))
+                nxt = nxt.fork(again)
+                new = [self.expr(d, nxt, self.spec_ctx(check=False)) for d in spec.decreases]
             except Unsupported as exc:
-                self.unknown(end, "V0006", spec.decreases_span or s.span, exc.message)
+                self.unknown(end, "V0006", where, exc.message)
                 return
-            where = spec.decreases_span or s.span
-            self.oblige(end, "V0006", where, lex_less(new, measure), keep=False)
+            self.oblige(nxt, "V0006", where, lex_less(new, measure), keep=False)
 
         return self.run_body(s.body, head, body, exit_, back_edge)
 
