@@ -15,6 +15,11 @@ A panic is a soundness bug of the verifier (or the interpreter disagrees with
 the specification; either way the two must be reconciled), and the failing
 program is printed, shrunk by Hypothesis.
 
+Some statements depend on the order of evaluation (spec 7.1 and 4, see
+ORDER_KINDS): their assertions hold only in the order the specification fixes,
+so a verifier and an interpreter that disagree on it meet as a panic; a second
+test runs programs made of those statements alone.
+
 The generator is biased towards programs that verify (small literals, divisors
 kept away from zero, correct loop invariants), and the test checks that a fair
 share of them do, so that it cannot pass by proving nothing.  The solver's time
@@ -52,7 +57,7 @@ CMPS = ["<", "<=", ">", ">=", "==", "!="]
 #: Statement kinds, weighted towards those that tend to verify: bindings (0, 1),
 #: a branch (2), a call (3), a loop (4), an assertion (5), an early return (6),
 #: a call with a `mut` argument (7).
-STATEMENT_KINDS = [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 7]
+STATEMENT_KINDS = [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 7, *range(100, 104)]
 RELATIONS = ["a <= b", "a != b", "a + b <= 20", "b - a >= 1"]
 
 
@@ -189,6 +194,9 @@ class Writer:
                     f"val mut {name}: {self.ty} = {self.literal()}",
                     f"bump(mut {name}, {self.draw(st.integers(0, 5))})",
                 ]
+            elif kind in ORDER_KINDS:
+                out += order_statement(self, kind, len(out))
+                continue
             elif kind == 5:
                 out.append(f"assert {self.cond()}")
                 continue
@@ -234,6 +242,144 @@ class Writer:
         return [*lines, *guard, f"    {acc} = {acc} + ({step})", *tail]
 
 
+# ------------------------------------------------ evaluation order (spec 7.1, 4)
+
+#: Statement kinds whose meaning depends on the order of evaluation: an
+#: assignment whose value moves the place's index (100), a compound assignment
+#: whose value changes the place itself (101), a method call whose argument
+#: moves the receiver's index (102), and a `while` whose condition changes the
+#: measure through a `mut` argument (103).
+ORDER_KINDS = range(100, 104)
+#: The cells the order statements call.
+ORDER_CALLEES = ("nudge", "raise_by", "flip")
+
+
+def order_cells(ty: str) -> list[str]:
+    """The cells the order statements call: each changes its `mut` argument."""
+    low = max(value_range(ty)[0], -20)
+    return [
+        f"type R = record {{ n: {ty} }}",
+        "",
+        f"cell nudge(mut i: i64, x: {ty}) -> {ty}:",
+        "    requires i >= 0 and i < 100",
+        "    ensures i == old(i) + 1",
+        "    ensures result == x",
+        "    i = i + 1",
+        "    return x",
+        "",
+        f"cell raise_by(mut v: {ty}, d: {ty}) -> {ty}:",
+        f"    requires d >= 0 and d <= 5 and v >= {low} and v <= 20",
+        "    ensures v == old(v) + d",
+        "    ensures result == d",
+        "    v = v + d",
+        "    return d",
+        "",
+        "cell flip(mut x: i64) -> bool:",
+        "    requires 0 <= x and x <= 10",
+        "    ensures x == 10 - old(x)",
+        "    ensures result == (old(x) > 0)",
+        "    x = 10 - x",
+        "    return x < 10",
+        "",
+    ]
+
+
+def order_statement(w: Writer, kind: int, n: int) -> list[str]:
+    """Statements of kind ``kind`` (see ORDER_KINDS), with assertions that hold
+    exactly when the value is evaluated before the place, the receiver before
+    the arguments, and the measure after the condition.  ``n`` (the number of
+    lines so far) makes the names they bind unique."""
+    if kind == 100:
+        return _order_assign(w, n)
+    if kind == 101:
+        return _order_compound(w, n)
+    if kind == 102:
+        return _order_receiver(w, n)
+    return _order_loop(w, n)
+
+
+def _small(w: Writer) -> int:
+    """A literal value that keeps the type's arithmetic in range (the unsigned
+    types have no negative ones)."""
+    return int(w.draw(st.integers(0 if w.ty.startswith("u") else -5, 5)))
+
+
+def _typed(w: Writer, n: int) -> str:
+    if w.ty == "Int":
+        return f"({n} as Int)"
+    return f"({n}{w.ty})" if n < 0 else f"{n}{w.ty}"
+
+
+def _order_assign(w: Writer, n: int) -> list[str]:
+    """``v[k + d] op= nudge(mut k, x)``: the index is read after ``nudge``
+    moved ``k``, the element (for ``op=``) after that."""
+    elems = [_small(w) for _ in range(4)]
+    # ``v[k + d]`` is always in range; the element written, at ``k + 1 + d``,
+    # is past the end for the largest ``k``.
+    d, x = int(w.draw(st.integers(0, 1))), _small(w)
+    k = int(w.draw(st.integers(0, len(elems) - 1 - d)))
+    op = w.pick(["=", "+=", "-="])
+    v, i = f"v{n}", f"k{n}"
+    lines = [
+        f"val mut {v}: Vec<{w.ty}> = [{', '.join(_typed(w, e) for e in elems)}]",
+        f"val mut {i}: i64 = {k}",
+        f"{v}[{i} + {d}] {op} nudge(mut {i}, {_typed(w, x)})",
+    ]
+    at = k + 1 + d
+    new = {"=": x, "+=": elems[at] + x, "-=": elems[at] - x}[op] if at < len(elems) else None
+    lo, hi = value_range(w.ty)
+    if new is not None and lo <= new <= hi:
+        lines.append(f"assert {v}[{at}] == {_typed(w, new)} and {i} == {k + 1}")
+    return lines
+
+
+def _order_compound(w: Writer, n: int) -> list[str]:
+    """``y += raise_by(mut y, d)`` on a variable or a field: ``y`` is read after
+    ``raise_by`` changed it."""
+    start, d = int(w.draw(st.integers(0, 9))), int(w.draw(st.integers(0, 5)))
+    name = f"y{n}"
+    if w.draw(st.booleans()):
+        w.names.append(name)
+        return [
+            f"val mut {name}: {w.ty} = {_typed(w, start)}",
+            f"{name} += raise_by(mut {name}, {_typed(w, d)})",
+            f"assert {name} == {_typed(w, start + 2 * d)}",
+        ]
+    return [
+        f"val mut {name} = R {{ n: {_typed(w, start)} }}",
+        f"{name}.n += raise_by(mut {name}.n, {_typed(w, d)})",
+        f"assert {name}.n == {_typed(w, start + 2 * d)}",
+    ]
+
+
+def _order_receiver(w: Writer, n: int) -> list[str]:
+    """``vs[k].push(nudge(mut k, x))``: the receiver is the element at the ``k``
+    of before the call."""
+    k, x = int(w.draw(st.integers(0, 2))), _small(w)
+    vs, i = f"vs{n}", f"k{n}"
+    return [
+        f"val mut {vs}: Vec<Vec<{w.ty}>> = [[], [], []]",
+        f"val mut {i}: i64 = {k}",
+        f"{vs}[{i}].push(nudge(mut {i}, {_typed(w, x)}))",
+        f"assert {vs}[{k}].len() == 1 and {vs}[{k}][0] == {_typed(w, x)}",
+    ]
+
+
+def _order_loop(w: Writer, n: int) -> list[str]:
+    """A ``while`` whose condition flips ``x`` to ``10 - x``: ``x`` shrinks from
+    one test of the condition to the next, ``10 - x`` from one body to the
+    next, and only the second is a measure (spec section 4)."""
+    x = f"z{n}"
+    measure = w.pick([x, f"10 - {x}"])
+    return [
+        f"val mut {x}: i64 = {w.draw(st.integers(0, 10))}",
+        f"while flip(mut {x}):",
+        f"    invariant 0 <= {x} and {x} <= 10",
+        f"    decreases {measure}",
+        f"    {x} = 10 - {x} - 1",
+    ]
+
+
 @st.composite
 def programs(draw: st.DrawFn) -> Program:
     ty = str(draw(st.sampled_from(TYPES)))
@@ -273,6 +419,7 @@ def programs(draw: st.DrawFn) -> Program:
         "    ensures v == old(v) + d",
         "    v = v + d",
         "",
+        *order_cells(ty),
         f"cell f(a: {ty}, b: {ty}) -> {ty}:",
     ]
     for name, i in (("a", ia), ("b", ib)):
@@ -284,7 +431,7 @@ def programs(draw: st.DrawFn) -> Program:
     lines.append(f"    return {w.expr()}")
     source = "\n".join(lines) + "\n"
     f_text = source[source.index("cell f(") :]
-    callees = frozenset(c for c in ("g", "bump") if f"{c}(" in f_text)
+    callees = frozenset(c for c in ("g", "bump", *ORDER_CALLEES) if f"{c}(" in f_text)
     return Program(ty, source, ia, ib, relation, callees)
 
 
@@ -331,17 +478,18 @@ def panics(path: Path, p: Program) -> list[str]:
     return out
 
 
-def test_verified_cells_do_not_panic_in_the_interpreter(tmp_path: Path) -> None:
+def verified_do_not_panic(tmp_path: Path, strategy: st.SearchStrategy[Program], n: int) -> None:
+    """Run ``n`` programs of ``strategy``; each whose cells are verified must not panic."""
     seen = {"programs": 0, "verified": 0}
 
     @settings(
-        max_examples=40,
+        max_examples=n,
         deadline=None,
         derandomize=True,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(programs())
+    @given(strategy)
     def check(p: Program) -> None:
         path = tmp_path / "p.aura"
         path.write_text(p.source, encoding="utf-8")
@@ -355,3 +503,34 @@ def test_verified_cells_do_not_panic_in_the_interpreter(tmp_path: Path) -> None:
 
     check()
     assert seen["verified"] >= seen["programs"] // 5, seen
+
+
+def test_verified_cells_do_not_panic_in_the_interpreter(tmp_path: Path) -> None:
+    verified_do_not_panic(tmp_path, programs(), 40)
+
+
+@st.composite
+def order_programs(draw: st.DrawFn) -> Program:
+    """A generated program whose ``f`` runs one or two order statements
+    (ORDER_KINDS) and returns ``a``: every example exercises spec 7.1 and 4,
+    and nothing else in the body keeps ``f`` from being verified and run."""
+    p = draw(programs())
+    w = Writer(draw, p.ty)
+    kinds = draw(st.lists(st.sampled_from(list(ORDER_KINDS)), min_size=1, max_size=2))
+    body: list[str] = []
+    for kind in kinds:
+        body += order_statement(w, kind, len(body))
+    head = p.source[: p.source.index("cell f(")].split("\n")
+    f_lines = p.source[p.source.index("cell f(") :].split("\n")
+    clauses = [x for x in f_lines[1:] if x.startswith("    requires")]
+    lines = [*head, f_lines[0], *clauses, *(f"    {x}" for x in body), "    return a"]
+    source = "\n".join(lines) + "\n"
+    callees = frozenset(c for c in ORDER_CALLEES if f"{c}(" in "\n".join(body))
+    return Program(p.ty, source, p.a, p.b, p.relation, callees)
+
+
+def test_verified_evaluation_order_does_not_panic_in_the_interpreter(tmp_path: Path) -> None:
+    """Every example has order statements: a verifier and an interpreter that
+    disagree on spec 7.1 or 4 meet here (a verified assertion fails, a verified
+    index is out of range, or a verified measure fails to decrease)."""
+    verified_do_not_panic(tmp_path, order_programs(), 40)
