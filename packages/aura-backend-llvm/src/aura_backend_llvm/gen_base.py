@@ -85,6 +85,9 @@ class FuncBase:
         self.owned_slots: dict[int, tir.Local] = {}
         #: Counted temporaries used but not stored, released by ``release_temps``.
         self.pending: list[tuple[ir.Value, Type]] = []
+        #: Ids of the expressions whose value gets one more holder when generated
+        #: (:func:`aura_core.tirwalk.snapshots`).
+        self.copied: set[int] = set()
         self.loops: list[tuple[ir.Block, ir.Block]] = []
         self.spec = False
         self.release = mg.options.release

@@ -24,6 +24,7 @@ from aura_backend_llvm.layout import F64, I1, I8, I32, I64, MAP_STRUCT, PTR, int
 from aura_core import tir
 from aura_core.source import Span
 from aura_core.specarith import fixed_name
+from aura_core.tirwalk import snapshots
 from aura_core.types import FIXED_WIDTH, Adt, MapType, Prim, Type, VecType
 
 __all__ = ["ExprGen"]
@@ -56,7 +57,17 @@ class ExprGen(OpsGen, SpecOpsGen):
         method = getattr(self, "x_" + type(e).__name__, None)
         if method is None:
             raise self.unsupported(f"the expression `{type(e).__name__}`", e.span)
+        for kid in snapshots(e):
+            self.copied.add(id(kid))
         value: ir.Value = method(e)
+        if id(e) in self.copied:
+            # A later sibling changes the variable this value is read from: one
+            # more holder for the operation, so that the change copies and this
+            # value stays the one of before (spec 7.1).
+            self.copied.discard(id(e))
+            if self.layout.has_shared(self.base(e.type)):
+                self.share(value, e.type)
+                self.pending.append((value, self.ty(e.type)))
         return value
 
     # -------------------------------------------------------------- literals

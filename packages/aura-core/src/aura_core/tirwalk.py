@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aura_core import tir
+from aura_core.methods import builtin_method
+from aura_core.types import strip_refinement
 
-__all__ = ["children", "path_indexes", "walk_expr"]
+__all__ = ["changed_places", "children", "path_indexes", "read_root", "snapshots", "walk_expr"]
+
+#: Methods whose result is (a copy of) part of their receiver or argument.
+_EXTRACTING = frozenset({"unwrap", "unwrap_or", "expect", "unwrap_err"})
 
 
 def children(e: tir.Expr) -> Iterator[tir.Expr]:
@@ -67,4 +72,56 @@ def path_indexes(e: tir.Expr) -> list[tir.Expr]:
             out.append(e.index)
         e = e.obj
     out.reverse()
+    return out
+
+
+def changed_places(e: tir.Expr) -> list[tir.Expr]:
+    """The places that evaluating ``e`` may change: ``mut`` arguments and the
+    receivers of methods that change them, at any depth."""
+    out: list[tir.Expr] = []
+    for x in walk_expr(e):
+        if isinstance(x, tir.Call):
+            out.extend(a.value for a in x.args if a.mut)
+        elif isinstance(x, tir.MethodCall):
+            sig = builtin_method(strip_refinement(x.receiver.type), x.method)
+            if sig is not None and sig.mutates:
+                out.append(x.receiver)
+    return out
+
+
+def read_root(e: tir.Expr) -> tir.Local | None:
+    """The variable whose storage the value of ``e`` may still be (None if fresh)."""
+    while True:
+        match e:
+            case tir.LocalRef(local=local):
+                return local
+            case tir.FieldGet(obj=o) | tir.Index(obj=o) | tir.Try(expr=o):
+                e = o
+            case tir.MethodCall(receiver=r, method=m) if m in _EXTRACTING:
+                e = r
+            case _:
+                return None
+
+
+def snapshots(e: tir.Expr) -> list[tir.Expr]:
+    """The sub-expressions of ``e`` whose value must be copied when evaluated.
+
+    Left to right (spec 7.1): a sub-expression that reads a variable (``v`` in
+    ``show(v, grow(mut v))``, the receiver ``w`` of ``w.get(grow(mut w))``) has
+    its value before a later sibling changes the variable.  An engine that
+    passes the variable's storage instead must copy it then.
+    """
+    kids = list(children(e))
+    if len(kids) < 2 or isinstance(e, tir.Quantifier):
+        return []
+    later: set[int] = set()
+    out: list[tir.Expr] = []
+    for kid in reversed(kids):
+        root = read_root(kid)
+        if root is not None and root.id in later:
+            out.append(kid)
+        for p in changed_places(kid):
+            r = read_root(p)
+            if r is not None:
+                later.add(r.id)
     return out

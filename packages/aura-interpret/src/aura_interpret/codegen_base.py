@@ -122,6 +122,9 @@ class GenBase:
         self.nesting: list[tuple[tir.Expr, bool]] = []
         #: Whether the statement being generated may be preceded by helper statements.
         self.hoist_ok = False
+        #: Ids of the expressions whose value is copied when generated
+        #: (:func:`aura_core.tirwalk.snapshots`).
+        self.copied: set[int] = set()
         self._temps = 0
 
     # ------------------------------------------------------------------ names

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from aura_core import tir
 from aura_core.prelude import OPTION
+from aura_core.tirwalk import snapshots
 from aura_core.types import (
     INTEGER_NAMES,
     Adt,
@@ -83,11 +84,21 @@ class ExprGen(PlaceGen):
         spine = self._on_spine(e)
         if spine and len(stack) >= HOIST_DEPTH:
             return self._hoist(e)
+        for kid in snapshots(e):
+            self.copied.add(id(kid))
         stack.append((e, spine))
         try:
-            return self._expr(e)
+            code = self._expr(e)
         finally:
             stack.pop()
+        if id(e) in self.copied:
+            # A later sibling changes the variable this value is read from:
+            # the value is the one of before (spec 7.1), so it is a copy.
+            self.copied.discard(id(e))
+            dup = self.dup_name(e.type)
+            if dup is not None:
+                return f"{dup}({code})"
+        return code
 
     def _on_spine(self, e: tir.Expr) -> bool:
         """Whether ``e`` is evaluated first in its statement (nothing observable before it)."""

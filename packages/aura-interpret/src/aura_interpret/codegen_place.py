@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aura_core import tir
+from aura_core.tirwalk import snapshots
 from aura_core.types import MapType, Type, VecType, strip_refinement
 from aura_interpret.codegen_methods import MethodGen
 from aura_interpret.emit import wrap
@@ -107,6 +108,8 @@ class PlaceGen(MethodGen):
             not a.mut and (r := place_root(a.value)) is not None and r.id in mut_roots
             for a in e.args
         )
+        for kid in snapshots(e):  # as ``expr`` does, for the statement forms
+            self.copied.add(id(kid))
         parts: list[str] = []
         backs: list[WriteBack] = []
         for a in e.args:

@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from aura_core import ast, tir
 from aura_core.check.base import CheckerBase
 from aura_core.check.typeops import display
-from aura_core.methods import builtin_method
 from aura_core.source import Span
-from aura_core.tirwalk import walk_expr
-from aura_core.types import Refined, Type, strip_refinement
+from aura_core.tirwalk import changed_places
+from aura_core.types import Refined, Type
 
 __all__ = ["check_changed_by_others", "check_mut_args", "mutable_place", "place_path"]
 
@@ -142,20 +141,6 @@ def check_mut_args(
     check_changed_by_others(checker, args, receiver=offset == 1)
 
 
-def _changed(e: tir.Expr) -> list[tir.Expr]:
-    """The places that evaluating ``e`` may change: ``mut`` arguments and the
-    receivers of methods that change them, at any depth."""
-    out: list[tir.Expr] = []
-    for x in walk_expr(e):
-        if isinstance(x, tir.Call):
-            out.extend(a.value for a in x.args if a.mut)
-        elif isinstance(x, tir.MethodCall):
-            sig = builtin_method(strip_refinement(x.receiver.type), x.method)
-            if sig is not None and sig.mutates:
-                out.append(x.receiver)
-    return out
-
-
 def check_changed_by_others(
     checker: CheckerBase, args: Sequence[tir.Arg], receiver: bool = False
 ) -> None:
@@ -163,7 +148,7 @@ def check_changed_by_others(
 
     ``receiver``: the first argument is a method's receiver (for the note).
     """
-    changed = [_changed(a.value) for a in args]
+    changed = [changed_places(a.value) for a in args]
     for k, arg in enumerate(args):
         found = place_path(arg.value) if arg.mut else None
         if found is None:
