@@ -57,7 +57,7 @@ CMPS = ["<", "<=", ">", ">=", "==", "!="]
 #: Statement kinds, weighted towards those that tend to verify: bindings (0, 1),
 #: a branch (2), a call (3), a loop (4), an assertion (5), an early return (6),
 #: a call with a `mut` argument (7).
-STATEMENT_KINDS = [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 7, *range(100, 104)]
+STATEMENT_KINDS = [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 7, *range(100, 105)]
 RELATIONS = ["a <= b", "a != b", "a + b <= 20", "b - a >= 1"]
 
 
@@ -247,11 +247,12 @@ class Writer:
 #: Statement kinds whose meaning depends on the order of evaluation: an
 #: assignment whose value moves the place's index (100), a compound assignment
 #: whose value changes the place itself (101), a method call whose argument
-#: moves the receiver's index (102), and a `while` whose condition changes the
-#: measure through a `mut` argument (103).
-ORDER_KINDS = range(100, 104)
+#: moves the receiver's index (102), a `while` whose condition changes the
+#: measure through a `mut` argument (103), and a receiver read before its
+#: argument changes it (104).
+ORDER_KINDS = range(100, 105)
 #: The cells the order statements call.
-ORDER_CALLEES = ("nudge", "raise_by", "flip")
+ORDER_CALLEES = ("nudge", "raise_by", "flip", "lengthen")
 
 
 def order_cells(ty: str) -> list[str]:
@@ -281,6 +282,13 @@ def order_cells(ty: str) -> list[str]:
         "    x = 10 - x",
         "    return x < 10",
         "",
+        f"cell lengthen(mut v: Vec<{ty}>) -> i64:",
+        "    requires v.len() < 100",
+        "    ensures v.len() == old(v.len()) + 1",
+        "    ensures result == 1",
+        f"    v.push(v[0] if v.len() > 0 else {'(0 as Int)' if ty == 'Int' else f'0{ty}'})",
+        "    return 1",
+        "",
     ]
 
 
@@ -295,7 +303,9 @@ def order_statement(w: Writer, kind: int, n: int) -> list[str]:
         return _order_compound(w, n)
     if kind == 102:
         return _order_receiver(w, n)
-    return _order_loop(w, n)
+    if kind == 103:
+        return _order_loop(w, n)
+    return _order_read_first(w, n)
 
 
 def _small(w: Writer) -> int:
@@ -507,6 +517,19 @@ def verified_do_not_panic(tmp_path: Path, strategy: st.SearchStrategy[Program], 
 
 def test_verified_cells_do_not_panic_in_the_interpreter(tmp_path: Path) -> None:
     verified_do_not_panic(tmp_path, programs(), 40)
+
+
+def _order_read_first(w: Writer, n: int) -> list[str]:
+    """``ws.get(lengthen(mut ws) + k)``: the receiver is ``ws`` as it was before
+    ``lengthen`` added an element, and so is an earlier argument."""
+    x, k = _small(w), int(w.draw(st.integers(-1, 0)))
+    ws, got = f"ws{n}", f"got{n}"
+    return [
+        f"val mut {ws}: Vec<{w.ty}> = [{_typed(w, x)}]",
+        f"val {got} = {ws}.get(lengthen(mut {ws}) + {k})",
+        f"assert {got} == {'None' if k == 0 else f'Some({_typed(w, x)})'}",
+        f"assert {ws}.len() == 2",
+    ]
 
 
 @st.composite
