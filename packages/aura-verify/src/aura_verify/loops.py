@@ -12,7 +12,9 @@ Every loop is cut at its head:
    at the start of the body, after the condition (which may have effects) held;
    at the end of the body the condition is run once more and, when it holds,
    the measure there must be below the one at the start of this body, and that
-   one non-negative (V0006, at the ``decreases`` clause).  A ``while`` without a measure is
+   one non-negative (V0006, at the ``decreases`` clause).  Every component
+   of the measure must also be non-negative at the start of every body, where
+   the engines check it (V0006).  A ``while`` without a measure is
    warning W0006 and its termination is not proven;
 5. after the loop: the head state with the condition false, joined with the
    states of the ``break``\\ s.
@@ -105,6 +107,18 @@ class Loops(Stmts):
                 measure = [self.expr(d, body, self.spec_ctx()) for d in spec.decreases]
             except Unsupported as exc:
                 self.unknown(body, "V0006", where, f"cannot verify the measure: {exc.message}")
+            if measure is not None:
+                # Every component is >= 0 at the start of every body, as the
+                # engines check it there (even when no iteration follows).
+                nonneg = z3.And(*(m >= 0 for m in measure))
+                self.oblige(
+                    body,
+                    "V0006",
+                    where,
+                    nonneg,
+                    "termination measure might be negative",
+                    keep=False,
+                )
 
         def back_edge(end: State) -> None:
             self.check_invariants(end, spec, "V0005")
