@@ -141,6 +141,7 @@ BOUNDARIES: dict[str, set[str]] = {
                 "engines",
                 "build_cache",
                 "cli_support",
+                "tirwalk",
             ]
         ),
     },
