@@ -6,7 +6,9 @@ parameter satisfies it (V0010).  A call on a cycle of the call graph must
 decrease the measure: the callee's ``decreases`` of the arguments is
 lexicographically below the caller's at entry, each compared component
 non-negative (V0006, at the ``decreases`` clause, or at the call when there is
-none).
+none).  That holds for calls in the cell's own contract and other
+specifications as well (spec section 8): ``pure cell f(x) requires f(x) > 0``
+would otherwise assume what it defines.
 
 After the call, a non-pure callee's result and the places passed ``mut`` are
 unknown values that satisfy their types and the callee's ``ensures`` (with
@@ -26,26 +28,15 @@ from aura_core.source import SourceFile, Span
 from aura_verify.base import Ctx
 from aura_verify.errors import Unsupported
 from aura_verify.exprs import Place
-from aura_verify.pure import Pure
+from aura_verify.pure import Pure, lex_less
 from aura_verify.state import Key, State, key
 
 __all__ = ["Calls", "lex_less"]
 
 
-def lex_less(new: list[z3.ExprRef], old: list[z3.ExprRef]) -> z3.BoolRef:
-    """``new`` below ``old`` lexicographically, on non-negative decreasing components."""
-    n = min(len(new), len(old))
-    acc: z3.BoolRef = z3.BoolVal(False)
-    for k in range(n - 1, -1, -1):
-        acc = z3.Or(z3.And(new[k] < old[k], old[k] >= 0), z3.And(new[k] == old[k], acc))
-    return acc
-
-
 class Calls(Pure):
     def __init__(self, program: tir.Program, cell: tir.CellDef) -> None:
         super().__init__(program, cell)
-        #: The cell's own measure at entry, for recursive calls.
-        self.entry_measure: list[z3.ExprRef] | None = None
 
     def callee_file(self, callee: tir.CellDef) -> SourceFile:
         return self.program.modules[callee.name.module].source
@@ -77,7 +68,10 @@ class Calls(Pure):
         env = {key(p): v for p, v in zip(callee.params, values, strict=True)}
         if ctx.check:
             self.preconditions(e, callee, env, values, st, ctx, cctx)
-        if ctx.check and not ctx.spec and str(callee.name) in self.cycle(self.cell):
+        # A call in this cell's own specification runs, or is assumed, as much as
+        # one in its body: on a cycle it must decrease too.  Code evaluated again
+        # without its checks (a loop condition at the back edge) proves nothing.
+        if ctx.check and str(callee.name) in self.cycle(self.cell):
             self.termination(e.span, callee, env, st, cctx)
         if callee.kind == "pure":
             return self.pure_apply(callee, targs, values, st, ctx)

@@ -26,7 +26,12 @@ axiom unless its clauses mention its own call cycle, when it too is ground.
 
 These axioms take the contracts of pure cells, and their termination, as given:
 each is proven when that cell itself is verified, as every callee's contract is
-in modular verification.
+in modular verification.  Not in that proof itself: there the axioms about a
+cell on the verified cell's own cycle hold only at arguments whose measure is
+below the cell's at entry (the induction hypothesis).  Unguarded, the
+definition ``f(x) == 1 + f(x)`` of a cell that never returns, or a contract
+``ensures false``, would be contradictory and prove the cell's own termination
+and everything else.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from aura_verify.errors import Unsupported
 from aura_verify.state import State, key
 from aura_verify.walk import children, has_effects
 
-__all__ = ["Pure"]
+__all__ = ["Pure", "lex_less"]
 
 
 #: Statements a definition may contain before it is too large to unfold.
@@ -49,6 +54,15 @@ _BUDGET = 400
 #: Unfoldings of a recursive cell called on constants, and of all recursive cells.
 _CONCRETE_FUEL = 40
 _MAX_UNFOLDINGS = 400
+
+
+def lex_less(new: list[z3.ExprRef], old: list[z3.ExprRef]) -> z3.BoolRef:
+    """``new`` below ``old`` lexicographically, on non-negative decreasing components."""
+    n = min(len(new), len(old))
+    acc: z3.BoolRef = z3.BoolVal(False)
+    for k in range(n - 1, -1, -1):
+        acc = z3.Or(z3.And(new[k] < old[k], old[k] >= 0), z3.And(new[k] == old[k], acc))
+    return acc
 
 
 class Pure(Builtins):
@@ -61,6 +75,8 @@ class Pure(Builtins):
         self._unfoldings = 0
         #: Terms whose ids key ``_ground``: kept alive so that no id is reused.
         self._retained: list[z3.ExprRef] = []
+        #: The cell's own measure at entry, for recursive calls.
+        self.entry_measure: list[z3.ExprRef] | None = None
 
     # ------------------------------------------------------------- call graph
 
@@ -85,6 +101,36 @@ class Pure(Builtins):
         out = frozenset(str(c) for c in mine if c == start or start in reach(c))
         self._cycles[cell.name] = out
         return out
+
+    def induction(
+        self, callee: tir.CellDef, tsubst: dict[TypeParam, Type], args: list[z3.ExprRef]
+    ) -> z3.BoolRef | None:
+        """Where an axiom about ``callee`` at ``args`` may be used in this proof.
+
+        ``None`` (everywhere) unless ``callee`` is on this cell's own cycle; then
+        only where its measure at ``args`` is below this cell's at entry.
+        """
+        if str(callee.name) not in self.cycle(self.cell):
+            return None
+        if self.entry_measure is None or not callee.contract.decreases:
+            return z3.BoolVal(False)
+        st = State({key(p): a for p, a in zip(callee.params, args, strict=True)})
+        c = Ctx(spec=True, check=False, tsubst=tsubst, fuel=0)
+        try:
+            new = [self.expr(d, st, c) for d in callee.contract.decreases]
+        except Unsupported:
+            return z3.BoolVal(False)
+        return lex_less(new, self.entry_measure)
+
+    def guarded(
+        self,
+        fact: z3.BoolRef,
+        callee: tir.CellDef,
+        tsubst: dict[TypeParam, Type],
+        args: list[z3.ExprRef],
+    ) -> z3.BoolRef:
+        guard = self.induction(callee, tsubst, args)
+        return fact if guard is None else z3.Implies(guard, fact)
 
     # ---------------------------------------------------------------- symbols
 
@@ -158,9 +204,10 @@ class Pure(Builtins):
             self._ground.add(ident)
             self._retained.append(term)
             args = [term.arg(i) for i in range(term.num_args())]
-            fact = self._contract_fact(callee, self.tsubst_for(callee, targs), args, term, 0)
+            tsubst = self.tsubst_for(callee, targs)
+            fact = self._contract_fact(callee, tsubst, args, term, 0)
             if fact is not None:
-                self.define(fact)
+                self.define(self.guarded(fact, callee, tsubst, args))
 
     def _premise(
         self,
@@ -216,6 +263,7 @@ class Pure(Builtins):
             fact = self._definition_fact(callee, tsubst, xs, term, 1, 0)
         if fact is None:
             return False
+        fact = self.guarded(fact, callee, tsubst, xs)
         self.define(z3.ForAll(xs, fact, patterns=[term]) if xs else fact)
         self._quantified[k] = True
         return True
@@ -254,7 +302,7 @@ class Pure(Builtins):
         self._retained.append(term)
         fact = self._definition_fact(callee, tsubst, args, term, 0, fuel - 1)
         if fact is not None:
-            self.define(fact)
+            self.define(self.guarded(fact, callee, tsubst, args))
 
     def _definition_fact(
         self,

@@ -50,16 +50,28 @@ class CellVerifier(Loops):
             self.entry[key(p)] = v
             st.assume(self.wf(v, p.type, st))
         pre = Ctx(spec=True, check=True, old=self.entry)
+        where = cell.contract.decreases_span or cell.span
+        if cell.contract.decreases:
+            # The measure is known before the ``requires`` are assumed, since a
+            # recursive call may sit in a ``requires`` itself; it is proven
+            # well-defined below, under them.
+            unchecked = Ctx(spec=True, check=False, old=self.entry)
+            try:
+                self.entry_measure = [
+                    self.expr(d, st.fork(), unchecked) for d in cell.contract.decreases
+                ]
+            except Unsupported as exc:
+                self.unknown(st, "V0006", where, f"cannot verify the measure: {exc.message}")
         for r in cell.contract.requires:
             try:
                 st.assume(self.expr(r, st, pre))
             except Unsupported as exc:
                 st.approx.add(exc.message)
-        if cell.contract.decreases:
+        if cell.contract.decreases and self.entry_measure is not None:
             try:
-                self.entry_measure = [self.expr(d, st, pre) for d in cell.contract.decreases]
+                for d in cell.contract.decreases:
+                    self.expr(d, st, pre)
             except Unsupported as exc:
-                where = cell.contract.decreases_span or cell.span
                 self.unknown(st, "V0006", where, f"cannot verify the measure: {exc.message}")
         if cell.body is None:
             return
