@@ -65,6 +65,13 @@ CASES = [
     ),
     ("pure cell f(mut a: i64):\n    a = 1\n", "E0123", 1, 13),
     ("pure cell f(n: i64) -> i64:\n    return f(n - 1) if n > 0 else 0\n", "E0124", 1, 1),
+    (
+        "type T = { v: i64 | p(v) }\npure cell p(v: i64) -> bool:\n    val t: T = v\n"
+        "    return true\n",
+        "E0124",
+        2,
+        1,
+    ),
     ("cell f(a: Option<i64>) -> i64:\n    return a?\n", "E0125", 2, 12),
     ("cell f(a: bool) -> i64:\n    if a:\n        return 1\n", "E0126", 3, 17),
     (

@@ -347,18 +347,25 @@ class Exprs(Operators):
     def store_check(self, t: Type, v: z3.ExprRef, st: State, ctx: Ctx, span: object) -> None:
         """V0010: a value stored into a place of refined type ``t`` satisfies it
         (in a specification, also V0007: it fits the type's range).  What is
-        read back out of the place is assumed to satisfy ``t``."""
+        read back out of the place is assumed to satisfy ``t``.
+
+        Every layer counts: ``{ v: Pos | v < 10 }`` checks ``Pos``'s predicate
+        too, innermost first, as the run time does.
+        """
         assert isinstance(span, Span)
         if ctx.spec:
             self.fit_check(t, v, st, ctx, span)
             if not (ctx.math and ctx.check):  # a callee's clause, or a pure body
                 return
         t = self.ty(t, ctx)
-        if not isinstance(t, Refined):
-            return
-        pred = self.refinement(t, v, st, ctx, assume=False)
-        if pred is not None:
-            self.oblige(st, "V0010", span, pred, "refinement predicate might not hold")
+        layers: list[Refined] = []
+        while isinstance(t, Refined):
+            layers.append(t)
+            t = self.ty(t.base, ctx)
+        for layer in reversed(layers):
+            pred = self.refinement(layer, v, st, ctx, assume=False)
+            if pred is not None:
+                self.oblige(st, "V0010", span, pred, "refinement predicate might not hold")
 
     # -------------------------------------------------------------- quantifier
 

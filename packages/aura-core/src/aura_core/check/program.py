@@ -17,6 +17,7 @@ from aura_core.check.context import CellContext, Program
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
 from aura_core.check.owners import Borrowed, Owners
 from aura_core.check.ownership import check_moves
+from aura_core.check.predicate_calls import predicate_callees
 from aura_core.check.report import Reporter
 from aura_core.check.reuse import Reused, reuse_plan
 from aura_core.check.signatures import Signatures
@@ -134,6 +135,12 @@ class _Checker:
             modules[module.path] = tir.Module(
                 module.path, module.parsed.source, cells, records, enums, aliases, consts_
             )
+        # A pure cell or lemma calls what the predicates of its refinement types
+        # call (only they can be on a cycle with such a call, since predicates
+        # call only pure cells, and pure cells only pure cells and lemmas).
+        for qual, definition in cell_defs.items():
+            if definition.kind in ("pure", "lemma"):
+                calls[qual] = calls[qual] | predicate_callees(definition)
         self.recursion_rules(cell_defs, calls)
         program = tir.Program(modules, calls)
         diagnostics = sorted(self.report.diagnostics, key=_order)
