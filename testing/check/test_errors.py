@@ -95,6 +95,7 @@ CASES = [
     ),
     ("const A: i64 = B\nconst B: i64 = A\n", "E0131", 1, 1),
     ("const A: u8 = 200u8 + 100u8\n", "E0131", 1, 15),
+    ("type Percent = { p: i64 | 0 <= p and p <= 100 }\nconst C: Percent = 300\n", "E0139", 2, 20),
     (
         "type R = resource record { id: i64 }\ncell eat(r: R):\n    return\ncell f(r: R):\n"
         "    eat(r)\n    eat(r)\n",
@@ -270,3 +271,22 @@ def test_mut_argument_with_another_refinement_shows_the_refinement(check: Check)
     (d,) = [d for d in check(text).diagnostics if d.is_error]
     assert d.code == "E0109"
     assert "`{ n: i32 | ... }`, not `i32` (unrefined)" in d.message
+
+
+def test_constant_refinements_are_checked_at_compile_time(codes: Codes) -> None:
+    # Every layer, constants in the predicate, mathematical arithmetic; a
+    # predicate with a call cannot be decided and is an error at the type.
+    text = (
+        "const LIM: i64 = 10\n"
+        "type Percent = { p: i64 | 0 <= p and p <= 100 }\n"
+        "type Small = { v: Percent | v < LIM }\n"
+        "const A: Small = 5\n"
+        "const B: Small = 20\n"
+        "const C: Small = -1\n"
+        "type Top = { v: i64 | v + 1 > 9223372036854775807 and (v < 0 ==> false) }\n"
+        "const D: Top = 9223372036854775807\n"
+        "pure cell ok(v: i64) -> bool:\n    return true\n"
+        "type Okay = { v: i64 | ok(v) }\n"
+        "const E: Okay = 1\n"
+    )
+    assert codes(text) == [("E0139", 5, 18), ("E0139", 6, 18), ("E0139", 12, 10)]

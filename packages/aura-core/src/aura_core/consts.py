@@ -10,8 +10,13 @@ expression, and the error names the construct.
 The caller orders the constants and detects cycles; ``lookup`` gives the value of
 an already evaluated constant.  Expressions are well typed (the checker's job):
 each operation's type is read from the typed tree, so ``200u8 + 100u8`` overflows
-``u8`` while the same numbers as ``Int`` do not.  Refinement predicates of a
-constant's type are not checked here.
+``u8`` while the same numbers as ``Int`` do not.
+
+A constant's value must also meet its type's refinement predicates (spec
+section 3.3): :func:`refinement_failure` evaluates each layer, innermost first,
+as the specification it is (mathematical arithmetic, ``==>``), with the
+refined variable bound to the value.  A predicate that needs anything but a
+constant expression, such as a call of a pure cell, cannot be decided here.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from typing import TypeVar
 
 from aura_core import arith, tir
 from aura_core.source import Span
-from aura_core.types import INTEGER_NAMES, Prim, QualName, Type, strip_refinement
+from aura_core.types import INTEGER_NAMES, Prim, QualName, Refined, Type, strip_refinement
 
-__all__ = ["ConstEvalError", "eval_const", "text_form"]
+__all__ = ["ConstEvalError", "eval_const", "refinement_failure", "text_form"]
 
 _NOT_CONSTANT_NOTE = (
     "a constant is computed at compile time from literals, operators, casts and other constants"
@@ -93,8 +98,18 @@ def _describe(e: tir.Expr) -> str:
 
 
 class _Evaluator:
-    def __init__(self, lookup: Callable[[QualName], tir.ConstValue]) -> None:
+    def __init__(
+        self,
+        lookup: Callable[[QualName], tir.ConstValue],
+        bound: tuple[tir.Local, tir.ConstValue] | None = None,
+    ) -> None:
         self.lookup = lookup
+        #: In a refinement predicate: its variable and the value it stands for.
+        self.bound = bound
+
+    def int_name(self, t: Type) -> str:
+        # Arithmetic in a specification is mathematical (spec section 8).
+        return "Int" if self.bound is not None else _int_name(t)
 
     def eval(self, e: tir.Expr) -> tir.ConstValue:
         if isinstance(e, tir.IntConst):
@@ -103,6 +118,8 @@ class _Evaluator:
             return e.value
         if isinstance(e, tir.ConstRef):
             return self.lookup(e.name)
+        if isinstance(e, tir.LocalRef) and self.bound is not None and e.local == self.bound[0]:
+            return self.bound[1]
         if isinstance(e, tir.Interpolation):
             return "".join(p if isinstance(p, str) else text_form(self.eval(p)) for p in e.parts)
         if isinstance(e, tir.Unary):
@@ -133,7 +150,7 @@ class _Evaluator:
         if e.op == "not" and isinstance(v, bool):
             return not v
         if isinstance(v, int) and not isinstance(v, bool):
-            name = _int_name(e.type)
+            name = self.int_name(e.type)
             if e.op == "-":
                 return self.checked(lambda: arith.int_neg(v, name), e)
             if e.op == "~":
@@ -144,6 +161,8 @@ class _Evaluator:
 
     def binary(self, e: tir.Binary) -> tir.ConstValue:
         op = e.op
+        if op == "==>" and self.bound is not None:
+            return not self.condition(e.left) or self.condition(e.right)
         if op == "==>":
             raise _not_constant("`==>`", e.span)
         if op == "and":
@@ -166,7 +185,7 @@ class _Evaluator:
         if _is_int(a) and _is_int(b):
             assert isinstance(a, int) and isinstance(b, int)
             # A shift's type is its left operand's; other operators share one type.
-            name = _int_name(e.left.type if op in ("<<", ">>") else e.type)
+            name = self.int_name(e.left.type if op in ("<<", ">>") else e.type)
             return self.checked(lambda: arith.int_binary(op, a, b, name), e)
         raise ConstEvalError(
             f"`{op}` cannot be applied to `{text_form(a)}` and `{text_form(b)}`", e.span
@@ -246,3 +265,21 @@ def eval_const(expr: tir.Expr, lookup: Callable[[QualName], tir.ConstValue]) -> 
     constants in dependency order and reports cycles).
     """
     return _Evaluator(lookup).eval(expr)
+
+
+def refinement_failure(
+    t: Type, value: tir.ConstValue, lookup: Callable[[QualName], tir.ConstValue]
+) -> Refined | None:
+    """The innermost refinement of ``t`` that ``value`` breaks, or ``None``.
+
+    :class:`ConstEvalError` if a predicate is not a constant expression of its
+    variable (the error names what is not).
+    """
+    layers: list[Refined] = []
+    while isinstance(t, Refined):
+        layers.append(t)
+        t = t.base
+    for layer in reversed(layers):
+        if not _Evaluator(lookup, (layer.var, value)).condition(layer.pred):
+            return layer
+    return None

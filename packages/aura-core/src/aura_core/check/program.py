@@ -253,10 +253,44 @@ class _Checker:
                     self.report.error("E0131", e.message, file, e.span)
                 except _Unavailable:
                     value = None
+            if value is not None and not self.const_refinement(ref, t, value):
+                value = None
         finally:
             self._evaluating.pop()
         self._const_values[name] = value
         return value
+
+    def const_refinement(self, ref: DeclRef, t: Type, value: tir.ConstValue) -> bool:
+        """Whether ``value`` meets the refinements of ``t`` (E0139 where it does not)."""
+        assert isinstance(ref.decl, ast.ConstDecl)
+        file = ref.module.parsed.source
+        written = file.text[ref.decl.type.span.start : ref.decl.type.span.end]
+        shown = consts.text_form(value)
+        try:
+            broken = consts.refinement_failure(t, value, self._lookup_const)
+        except consts.ConstEvalError as e:
+            self.report.error(
+                "E0139",
+                f"the refinement of `{written}` cannot be checked at compile time: {e.message}",
+                file,
+                ref.decl.type.span,
+                help="write the predicate with literals, operators and constants, or give "
+                "the constant the unrefined type",
+            )
+            return False
+        except _Unavailable:
+            return False
+        if broken is None:
+            return True
+        self.report.error(
+            "E0139",
+            f"the constant `{ref.name.name}` is `{shown}`, which is not a `{written}`",
+            file,
+            ref.decl.value.span,
+            labels=[(ref.decl.type.span, "its type's refinement does not hold")],
+            help=f"use a value that satisfies the refinement of `{written}`",
+        )
+        return False
 
     def _lookup_const(self, name: QualName) -> tir.ConstValue:
         value = self.const_value(name)
