@@ -96,6 +96,7 @@ CASES = [
     ("const A: i64 = B\nconst B: i64 = A\n", "E0131", 1, 1),
     ("const A: u8 = 200u8 + 100u8\n", "E0131", 1, 15),
     ("type Percent = { p: i64 | 0 <= p and p <= 100 }\nconst C: Percent = 300\n", "E0139", 2, 20),
+    ("cell f(m: Map<f64, i64>) -> i64:\n    return m.len()\n", "E0138", 1, 15),
     (
         "type R = resource record { id: i64 }\ncell eat(r: R):\n    return\ncell f(r: R):\n"
         "    eat(r)\n    eat(r)\n",
@@ -290,3 +291,20 @@ def test_constant_refinements_are_checked_at_compile_time(codes: Codes) -> None:
         "const E: Okay = 1\n"
     )
     assert codes(text) == [("E0139", 5, 18), ("E0139", 6, 18), ("E0139", 12, 10)]
+
+
+def test_f64_map_keys_are_errors_written_or_inferred(check: Check) -> None:
+    text = (
+        "type R = record { m: Map<f64, i64> }\n"
+        "cell mk<K>(k: K) -> Map<K, i64>:\n"
+        "    val mut m: Map<K, i64> = Map::new()\n    m.insert(k, 1)\n    return m\n"
+        'cell ints() -> i64:\n    return mk(1).len() + mk("a").len() + mk(true).len()\n'
+        "cell floats() -> i64:\n    val b = mk(1.5)\n    return b.len()\n"
+    )
+    found = []
+    for d in check(text).diagnostics:
+        assert d.file is not None and d.span is not None
+        pos = d.file.position(d.span.start)
+        found.append((d.code, pos.line, pos.column, d.message))
+    assert [f[:3] for f in found] == [("E0138", 1, 26), ("E0138", 9, 13)]
+    assert all("`f64` cannot be a map key type" in f[3] for f in found)

@@ -15,10 +15,8 @@ a cycle with a pure cell or a lemma.
 
 from __future__ import annotations
 
-import dataclasses
-
 from aura_core import tir
-from aura_core.source import SourceFile, Span
+from aura_core.check.treewalk import nodes
 from aura_core.types import Adt, Handle, MapType, QualName, Refined, Type, VecType
 
 __all__ = ["predicate_callees"]
@@ -28,10 +26,8 @@ def predicate_callees(cell: tir.CellDef) -> frozenset[QualName]:
     """The cells called by the refinement predicates of the types ``cell`` mentions."""
     walk = _Walk()
     walk.visit(cell, collect=False)
+    walk.type(cell.ret)
     return frozenset(walk.callees)
-
-
-_TYPES = (Refined, VecType, MapType, Adt, Handle)
 
 
 class _Walk:
@@ -42,19 +38,14 @@ class _Walk:
 
     def visit(self, root: object, *, collect: bool) -> None:
         """Walk a tree; ``collect``: it is a predicate, whose calls are edges."""
-        todo = [root]
-        while todo:
-            cur = todo.pop()
-            if isinstance(cur, tuple | list):
-                todo.extend(cur)
-            elif isinstance(cur, _TYPES):
-                self.type(cur)
-            elif isinstance(cur, Span | QualName | SourceFile):
-                continue
-            elif dataclasses.is_dataclass(cur) and not isinstance(cur, type):
-                if collect and isinstance(cur, tir.Call):
-                    self.callees.add(cur.cell)
-                todo.extend(getattr(cur, f.name) for f in dataclasses.fields(cur))
+        for node in nodes(root):
+            if collect and isinstance(node, tir.Call):
+                self.callees.add(node.cell)
+            t = getattr(node, "type", None)
+            if t is not None:
+                self.type(t)
+            for targ in getattr(node, "type_args", ()):
+                self.type(targ)
 
     def type(self, t: Type) -> None:
         if isinstance(t, Refined):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from aura_core import ast, consts, prelude, tir
 from aura_core.check.context import CellContext, Program
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
+from aura_core.check.map_keys import check_inferred_keys
 from aura_core.check.owners import Borrowed, Owners
 from aura_core.check.ownership import check_moves
 from aura_core.check.predicate_calls import predicate_callees
@@ -362,6 +363,7 @@ class _Checker:
             decl.span,
         )
         check_moves(definition, self.is_resource, self.report, file)
+        check_inferred_keys(definition, self.report, file)
         return definition, ctx.callees
 
     def is_resource(self, t: Type) -> bool:

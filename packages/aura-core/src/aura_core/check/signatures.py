@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aura_core import ast, tir
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
+from aura_core.check.map_keys import bad_key, report_key
 from aura_core.check.owners import Owners
 from aura_core.check.report import Reporter
 from aura_core.check.suggest import did_you_mean
@@ -160,6 +161,8 @@ class Signatures:
                 if name == "Vec":
                     return VecType(arg_types[0])
                 if name == "Map":
+                    if bad_key(arg_types[0]):
+                        report_key(self.report, arg_types[0], file, args[0].span)
                     return MapType(arg_types[0], arg_types[1])
                 return Adt(OPTION if name == "Option" else RESULT, arg_types)
             ref = self.env.own(scope.module, name)
