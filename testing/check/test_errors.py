@@ -97,6 +97,14 @@ CASES = [
     ("const A: u8 = 200u8 + 100u8\n", "E0131", 1, 15),
     ("type Percent = { p: i64 | 0 <= p and p <= 100 }\nconst C: Percent = 300\n", "E0139", 2, 20),
     ("cell f(m: Map<f64, i64>) -> i64:\n    return m.len()\n", "E0138", 1, 15),
+    ("lemma cell l(x: i64):\n    ensures x > 100\n    assume x > 100\n", "E0137", 3, 5),
+    (
+        "lemma cell l(x: i64):\n    return\ncell g(mut v: i64) -> i64:\n    return v\n"
+        "cell f():\n    val mut n = 1\n    l(g(mut n))\n",
+        "E0136",
+        7,
+        7,
+    ),
     (
         "type R = resource record { id: i64 }\ncell eat(r: R):\n    return\ncell f(r: R):\n"
         "    eat(r)\n    eat(r)\n",
@@ -308,3 +316,33 @@ def test_f64_map_keys_are_errors_written_or_inferred(check: Check) -> None:
         found.append((d.code, pos.line, pos.column, d.message))
     assert [f[:3] for f in found] == [("E0138", 1, 26), ("E0138", 9, 13)]
     assert all("`f64` cannot be a map key type" in f[3] for f in found)
+
+
+@pytest.mark.parametrize(
+    ("argument", "column", "what"),
+    [
+        ("noisy(3)", 7, "a call of `noisy`, which is not pure"),
+        ("v.pop().unwrap()", 7, "`pop`, which changes its receiver"),
+        ("twice(mut n)", 7, "a call of `twice`, which is not pure"),
+        ("n + v.len()", 0, ""),
+        ("half(n)", 0, ""),
+    ],
+)
+def test_lemma_arguments_are_specifications(
+    check: Check, argument: str, column: int, what: str
+) -> None:
+    text = (
+        "lemma cell l(x: i64):\n    return\n"
+        "pure cell half(x: i64) -> i64:\n    return x / 2\n"
+        'cell noisy(x: i64) -> i64:\n    println("hi")\n    return x\n'
+        "cell twice(mut x: i64) -> i64:\n    x = 2 * x\n    return x\n"
+        f"cell f():\n    val mut n = 1\n    val mut v = [1]\n    l({argument})\n"
+    )
+    errors = [d for d in check(text).diagnostics if d.is_error]
+    if not column:
+        assert errors == []
+        return
+    (d,) = errors
+    assert d.code == "E0136" and d.message.endswith(what)
+    assert d.file is not None and d.span is not None
+    assert d.file.position(d.span.start).column == column

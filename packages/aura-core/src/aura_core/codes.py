@@ -70,6 +70,8 @@ CODES: dict[str, str] = {
     "E0133": "private declaration",
     "E0134": "duplicate declaration",
     "E0135": "`break` or `continue` outside a loop",
+    "E0136": "lemma argument is not a specification expression",
+    "E0137": "`assume` inside a lemma",
     "E0138": "map key type without an equivalence",
     "E0139": "constant breaks its type's refinement",
     "E0140": "an argument changes a place the call takes as `mut`",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from aura_core import ast, consts, prelude, tir
 from aura_core.check.context import CellContext, Program
 from aura_core.check.env import DeclRef, Environment, ModuleEnv
+from aura_core.check.lemma_rules import check_lemma_body
 from aura_core.check.map_keys import check_inferred_keys
 from aura_core.check.owners import Borrowed, Owners
 from aura_core.check.ownership import check_moves
@@ -331,6 +332,8 @@ class _Checker:
                 measure_span = clause.span
                 measures.extend(checker.measures(clause))
         body = checker.block(decl.body) if decl.body is not None else None
+        if decl.kind == "lemma":
+            check_lemma_body(body, self.report, file)
         if (
             body is not None
             and decl.kind != "lemma"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aura_core import ast, exhaustive, prelude, tir
 from aura_core.check.exprs import ExprChecker
+from aura_core.check.lemma_rules import check_lemma_arguments
 from aura_core.check.places import mutable_place
 from aura_core.check.typeops import display, is_error
 from aura_core.types import (
@@ -142,6 +143,7 @@ class StmtChecker(ExprChecker):
         finally:
             self.ctx.statement_call = False
         if lemma and isinstance(value, tir.Call):
+            check_lemma_arguments(value, self.env, self.ctx.program.report, self.file)
             return tir.LemmaCall(value, s.span)
         t = strip_refinement(value.type)
         if t != UNIT and not is_error(t):
