@@ -11,7 +11,9 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from aura_core.cli import main as aura
 from aura_core.trust import proven_for
 from aura_core.types import QualName
 from aura_interpret.compiler import compile_program
@@ -270,3 +272,49 @@ def test_a_typed_place_of_a_specification_proves_nothing_wrong() -> None:
         out, panic = run(release=release, trust=True)
         assert out == ""
         assert panic == "integer overflow: 9223372036854775808 does not fit in i64"
+
+
+#: `grow`'s overflow is proven from a lemma whose own proof fails; `twice`'s
+#: from a pure cell whose definition never returns (its measure fails).
+UNPROVEN_FACTS = """\
+lemma cell small(x: i64):
+    ensures x < 100
+    return
+
+cell grow(x: i64) -> i64:
+    small(x)
+    return x + 1
+
+pure cell stuck(x: Int) -> Int:
+    decreases 0
+    return 1 + stuck(x)
+
+cell twice(x: i64) -> i64:
+    assert stuck(x as Int) == 0
+    return x * 2
+
+cell main():
+    println(grow(9223372036854775807))
+    println(twice(1))
+"""
+
+
+def test_checks_resting_on_an_unproven_lemma_or_pure_cell_stay() -> None:
+    assert verify(UNPROVEN_FACTS) == {
+        "small": "failed",
+        "grow": "verified",
+        "stuck": "failed",
+        "twice": "verified",
+        "main": "verified",
+    }
+    code = generated(trust=True)
+    assert "_ovf" in code["grow"] and "_ovf" in code["twice"]
+    result = CliRunner().invoke(aura, ["run", "--trust-proofs", "t.aura"])
+    assert result.exit_code == 101, result.output
+    assert "integer overflow" in result.output
+    # Once the lemma is proven, the checks of its callers go.
+    fixed = UNPROVEN_FACTS.replace("    ensures", "    requires x < 100\n    ensures", 1)
+    fixed = fixed.replace("    small(x)\n", "    requires x < 100\n    small(x)\n")
+    assert verify(fixed)["small"] == "verified"
+    code = generated(trust=True)
+    assert "_ovf" not in code["grow"] and "_ovf" in code["twice"]

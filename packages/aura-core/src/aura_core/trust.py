@@ -12,9 +12,12 @@ preconditions, the contracts of what it calls, loop invariants, earlier checks
 on the same path): each of those either still runs or was proven itself.  With
 ``--release`` contract, assertion and refinement checks do not run, so proofs
 are trusted only when every cell of the program's own modules was verified
-completely.  A cell's ``requires`` checks at entry go only when every call of the
-cell in the program was proven to satisfy them (spec section 7.2), which
-:class:`ProvenChecks` decides from the program's call sites.
+completely.  Without it, a cell's checks are trusted only when every lemma and
+pure cell its proof rests on was verified: a lemma's postcondition is checked
+by nothing but the lemma's proof.  A cell's ``requires`` checks at entry go
+only when every call of the cell in the program was proven to satisfy them
+(spec section 7.2), which :class:`ProvenChecks` decides from the program's
+call sites.
 
 A proof covers only the cell's own code.  A cell's generated code also holds
 code written elsewhere: the refinement predicates of the types it uses, which
@@ -90,20 +93,21 @@ def proven_for(program: tir.Program, entry: tuple[str, ...], *, release: bool) -
     sites = trusted_checks(pf, sources)
     if release and not _all_verified(program, pf):
         return ProvenChecks()
+    done = _verified(program, pf)
     # A module's checks are offsets into its own text (the proven-checks format).
     flat = {
         cell: frozenset((k.kind, cell.module, k.start, k.end) for k in checks)
         for cell, checks in sites.items()
+        if _facts_verified(program, cell, done)
     }
     return ProvenChecks(flat, _call_sites(program))
 
 
-def _all_verified(program: tir.Program, pf: ProofFile | None) -> bool:
-    """Every cell with a body in a module outside the standard library was verified
-    completely, on the module's current text."""
+def _verified(program: tir.Program, pf: ProofFile | None) -> set[tuple[tuple[str, ...], str]]:
+    """The cells recorded as verified completely, on their module's current text."""
     if pf is None:
-        return False
-    done = {
+        return set()
+    return {
         (m.module, c.cell)
         for m in pf.modules
         if m.module in program.modules
@@ -111,13 +115,53 @@ def _all_verified(program: tir.Program, pf: ProofFile | None) -> bool:
         for c in m.cells
         if c.verified
     }
+
+
+def _needs_proof(program: tir.Program, name: QualName) -> bool:
+    """Whether ``name`` is a cell the verifier proves (a body outside the standard library)."""
+    cell = program.cell(name)
+    return name.module[:1] != ("std",) and cell.body is not None and not cell.extern
+
+
+def _all_verified(program: tir.Program, pf: ProofFile | None) -> bool:
+    """Every cell with a body in a module outside the standard library was verified
+    completely, on the module's current text."""
+    done = _verified(program, pf)
     return all(
         (path, cell.name.name) in done
         for path, module in program.modules.items()
-        if path[:1] != ("std",)
         for cell in module.cells.values()
-        if cell.body is not None and not cell.extern
+        if _needs_proof(program, cell.name)
     )
+
+
+def _facts_verified(
+    program: tir.Program, cell: QualName, done: set[tuple[tuple[str, ...], str]]
+) -> bool:
+    """Whether every lemma and pure cell ``cell``'s proof may rest on was verified.
+
+    A lemma never runs, so its postcondition, which callers assume, is checked
+    only by its own proof; a pure cell's definition and contract are facts of
+    its callers' proofs even where it is not run (in a proven, left-out
+    check).  Either, unproven, could make a caller's proven check false, so
+    the caller's checks all stay.  The cells they call are followed as far as
+    they are lemmas or pure cells too; a cell that runs checks its own
+    contract.
+    """
+    seen: set[QualName] = set()
+    todo = list(program.calls.get(cell, ()))
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        callee = program.cell(name)
+        if callee.kind not in ("lemma", "pure"):
+            continue
+        if _needs_proof(program, name) and (name.module, name.name) not in done:
+            return False
+        todo.extend(program.calls.get(name, ()))
+    return True
 
 
 def _call_sites(program: tir.Program) -> dict[QualName, tuple[_CallSite | None, ...]]:
