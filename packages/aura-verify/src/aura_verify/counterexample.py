@@ -46,7 +46,7 @@ def _show(model: z3.ModelRef, term: z3.ExprRef, t: Type, sorts: Sorts, depth: in
     if t == Prim("f64"):
         return _show_float(model, term, v)
     if t == Prim("String"):
-        return string_literal(v.as_string()) if z3.is_string_value(v) else "?"
+        return string_literal(_text(v)) if z3.is_string_value(v) else "?"
     if t == Prim("Unit"):
         return "()"
     if isinstance(t, VecType):
@@ -124,3 +124,13 @@ def _show_map(model: z3.ModelRef, term: z3.ExprRef, t: MapType, sorts: Sorts, de
         if f"{ks}: {vs}" not in shown:
             shown.append(f"{ks}: {vs}")
     return "{" + ", ".join(shown) + "}"
+
+
+def _text(v: z3.ExprRef) -> str:
+    """A Z3 string value's text, by code point (``as_string`` escapes characters
+    beyond ASCII in Z3's own syntax, which is not Aura's)."""
+    n = z3.simplify(z3.Length(v))
+    if not z3.is_int_value(n):
+        return str(v.as_string())
+    codes = [z3.simplify(z3.StrToCode(z3.SubString(v, i, 1))) for i in range(n.as_long())]
+    return "".join(chr(c.as_long()) if z3.is_int_value(c) else "?" for c in codes)

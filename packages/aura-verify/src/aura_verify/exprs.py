@@ -24,7 +24,6 @@ index and key steps, so their index expressions are evaluated once.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 
 import z3
@@ -69,6 +68,13 @@ class Place:
 
 
 class Exprs(Operators):
+    def __init__(self, program: tir.Program, cell: tir.CellDef) -> None:
+        super().__init__(program, cell)
+        #: The stand-ins of characters beyond Z3's alphabet, by symbol name.
+        self._beyond: dict[str, z3.ExprRef] = {}
+        #: String literals by term id -> (term, text), to compare them exactly.
+        self.literals: dict[int, tuple[z3.ExprRef, str]] = {}
+
     # ------------------------------------------------------------ to override
 
     def call(self, e: tir.Call, st: State, ctx: Ctx) -> z3.ExprRef:
@@ -190,17 +196,45 @@ class Exprs(Operators):
     # ---------------------------------------------------------------- literals
 
     def string(self, text: str, st: State) -> z3.ExprRef:
-        if any(ord(c) > _MAX_CHAR for c in text):
-            v = self.approximate(
-                f"str.lit{len(text)}",
-                [z3.IntVal(int.from_bytes(hashlib.sha256(text.encode()).digest(), "big"))],
-                z3.StringSort(),
-                "a string with characters beyond U+2FFFF",
-            )
-        else:
-            v = z3.StringVal(text)
+        """A string literal.  Z3's characters stop at U+2FFFF: each character
+        beyond is an unknown one-character string, one per code point, all
+        distinct (a run's text maps into Z3's alphabet by sending them to
+        characters it does not use, which keeps every exactly modelled
+        operation; the order of strings is modelled apart, see
+        :meth:`~aura_verify.operators.Operators.string_order`)."""
+        parts: list[z3.ExprRef] = []
+        plain = ""
+        for c in text:
+            if ord(c) <= _MAX_CHAR:
+                plain += c
+                continue
+            if plain:
+                parts.append(z3.StringVal(plain))
+                plain = ""
+            parts.append(self.beyond_alphabet(ord(c)))
+        if plain or not parts:
+            parts.append(z3.StringVal(plain))
+        v = parts[0] if len(parts) == 1 else z3.Concat(*parts)
         self.define(self.str_len(v) == len(text.encode("utf-8")))
+        self.literals[v.get_id()] = (v, text)
         return v
+
+    def literal_text(self, v: z3.ExprRef) -> str | None:
+        """The text of ``v`` if it is a string literal's term."""
+        found = self.literals.get(v.get_id())
+        return found[1] if found is not None and found[0].eq(v) else None
+
+    def beyond_alphabet(self, code: int) -> z3.ExprRef:
+        """The stand-in for the character ``code`` (above U+2FFFF)."""
+        what = "a character beyond U+2FFFF, outside the solver's alphabet"
+        x = self.approximate(f"str.char{code:x}", [], z3.StringSort(), what)
+        if x.decl().name() not in self._beyond:
+            self.define(z3.Length(x) == 1)
+            self.define(self.str_len(x) == 4)
+            for other in self._beyond.values():
+                self.define(x != other)
+            self._beyond[x.decl().name()] = x
+        return x
 
     def constant(self, e: tir.ConstRef) -> z3.ExprRef:
         module = self.program.modules.get(e.name.module)

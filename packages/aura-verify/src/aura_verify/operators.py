@@ -135,6 +135,8 @@ class Operators(Base):
         if op in ("==", "!="):
             eq = self.equal(a, b, lt, st)
             return eq if op == "==" else z3.Not(eq)
+        if op in ("<", "<=", ">", ">=") and lt == Prim("String"):
+            return self.string_order(op, a, b)
         if op in ("<", "<=", ">", ">="):
             return _compare(op, a, b, lt)
         if lt == Prim("f64"):
@@ -246,6 +248,31 @@ class Operators(Base):
                 st, "V0007", e.span, intops.in_range(x, name), f"the value might not fit {name}"
             )
         return x
+
+    def literal_text(self, v: z3.ExprRef) -> str | None:
+        raise NotImplementedError
+
+    def string_order(self, op: str, a: z3.ExprRef, b: z3.ExprRef) -> z3.BoolRef:
+        """``a op b`` on strings: by code point, as at run time.
+
+        Z3's characters stop at U+2FFFF, so its own ``str.<`` is wrong for text
+        with characters beyond (it would prove ``s <= "\\u{2FFFF}"`` of every
+        one-character ``s``).  Two literals are compared here exactly; any
+        other comparison is a relation of its operands, partly modelled, with
+        the facts every total order has.
+        """
+        x, y = self.literal_text(a), self.literal_text(b)
+        if x is not None and y is not None:
+            return z3.BoolVal({"<": x < y, "<=": x <= y, ">": x > y, ">=": y <= x}[op])
+        if op in (">", ">="):
+            a, b = b, a
+        what = "the order of strings (the solver's characters stop at U+2FFFF)"
+        less = self.approximate("str.order", [a, b], z3.BoolSort(), what)
+        more = self.approximate("str.order", [b, a], z3.BoolSort(), what)
+        self.define(z3.Implies(less, z3.And(a != b, z3.Not(more))))
+        self.define(z3.Implies(a != b, z3.Or(less, more)))
+        self.define(z3.Implies(a == z3.StringVal(""), z3.Or(less, b == a)))
+        return less if op in ("<", ">") else z3.Or(less, a == b)
 
 
 def _compare(op: str, a: z3.ExprRef, b: z3.ExprRef, t: Type) -> z3.BoolRef:

@@ -207,6 +207,9 @@ def _partial(ob: Obligation, conds: Conditions) -> set[str]:
     formulas = list(ob.facts)
     atoms = [_atoms(f, marked) for f in formulas]
     reach = _atoms(ob.goal, marked)
+    if z3.is_false(z3.simplify(ob.goal)):
+        # Reaching the place is the failure (a `panic`): the whole path matters.
+        return {marked[s] for a in atoms for s in a if s in marked}
     pending = list(range(len(formulas)))
     changed = True
     while changed:
