@@ -20,6 +20,13 @@ ORDER_KINDS): their assertions hold only in the order the specification fixes,
 so a verifier and an interpreter that disagree on it meet as a panic; a second
 test runs programs made of those statements alone.
 
+Besides, a program may declare constants, a pure cell and a lemma and use
+them in contracts and in a nested refinement type (``Band`` refines ``Low``,
+whose predicates read the constants and call the pure cell), build maps keyed
+by every allowed key type, and compute with non-ASCII strings, some with
+characters beyond U+FFFF and beyond Z3's alphabet (U+2FFFF).  These parts are
+written by functions of their own (``declarations``, ``declaration_statements``).
+
 The generator is biased towards programs that verify (small literals, divisors
 kept away from zero, correct loop invariants), and the test checks that a fair
 share of them do, so that it cannot pass by proving nothing.  The solver's time
@@ -78,8 +85,12 @@ class Program:
     relation: str | None
     #: The other cells ``f`` calls, which must be verified for ``f`` to be run.
     callees: frozenset[str]
+    #: ``requires within(a)``: the largest ``a`` admitted.
+    a_max: int | None = None
 
     def admits(self, a: int, b: int) -> bool:
+        if self.a_max is not None and a > self.a_max:
+            return False
         if self.relation is None:
             return True
         return {
@@ -417,7 +428,13 @@ def programs(draw: st.DrawFn) -> Program:
     g_ensures = draw(st.sampled_from([exact, exact, exact, f"result >= {g.literal()}"]))
     w.names = ["a", "b"]
     body = w.statements(int(draw(st.integers(1, 4))))
+    declared = declarations(draw, ty, ia)
+    decls = declared.lines if declared is not None else []
+    if decls:
+        body += declaration_statements(draw, w)
+    a_max = None
     lines = [
+        *decls,
         f"cell g(x: {ty}, y: {ty}) -> {ty}:",
         f"    requires x >= {g_bound.lo} and x <= {g_bound.hi}",
         f"    requires y >= {g_bound.lo} and y <= {g_bound.hi}",
@@ -437,12 +454,151 @@ def programs(draw: st.DrawFn) -> Program:
             lines.append(f"    requires {name} >= {i.lo} and {name} <= {i.hi}")
     if relation is not None:
         lines.append(f"    requires {relation}")
+    if declared is not None and draw(st.booleans()):
+        lines.append("    requires within(a)")
+        a_max = declared.high
     lines += [f"    {s}" for s in body]
     lines.append(f"    return {w.expr()}")
     source = "\n".join(lines) + "\n"
     f_text = source[source.index("cell f(") :]
-    callees = frozenset(c for c in ("g", "bump", *ORDER_CALLEES) if f"{c}(" in f_text)
-    return Program(ty, source, ia, ib, relation, callees)
+    callees = frozenset(c for c in ("g", "bump", *ORDER_CALLEES, *DECLARED) if f"{c}(" in f_text)
+    return Program(ty, source, ia, ib, relation, callees, a_max)
+
+
+# ------------------------------------------------ declarations, maps, text
+
+#: The cells ``declarations`` writes (each must verify for ``f`` to be run).
+DECLARED = ("within", "band_fact", "k")
+#: Map key types: every one spec section 2 allows.
+KEY_TYPES = [*TYPES, "bool", "String"]
+#: Text: ASCII, Latin, CJK, beyond U+FFFF, and beyond U+2FFFF (Z3's alphabet).
+TEXTS = ["a", "é", "ß", "日本", "😀", "x😀", "\\u{2FFFF}", "\\u{30000}", "\\u{E0001}", ""]
+
+
+@dataclass(frozen=True)
+class Declared:
+    lines: list[str]
+    #: ``HI``, the largest value ``within`` admits.
+    high: int
+
+
+def declarations(draw: st.DrawFn, ty: str, a: Interval) -> Declared | None:
+    """Constants, a pure cell, a lemma and a nested refinement (or nothing).
+
+    ``Band`` refines ``Low``: a value stored into a ``Band`` meets both
+    predicates, one reading a constant, the other calling ``within``.
+    """
+    if int(draw(st.integers(0, 3))) == 0:
+        return None
+    # Bounds inside the interval of `a`, so that both predicates matter for it.
+    lo, hi = value_range(ty)
+    low = max(lo + 1, min(a.lo + int(draw(st.integers(1, 3))), hi - 60, 1000))
+    high = low + int(draw(st.integers(0, 50)))
+    suffix = "" if ty == "Int" else ty
+    lines = [
+        f"const LO: {ty} = {low}{suffix}" if low >= 0 else f"const LO: {ty} = 0{suffix} - {-low}",
+        f"const HI: {ty} = {high}{suffix}",
+        f"type Low = {{ v: {ty} | v >= LO }}",
+        "type Band = { v: Low | within(v) }",
+        "",
+        f"pure cell within(v: {ty}) -> bool:",
+        "    return v <= HI",
+        "",
+        f"lemma cell band_fact(x: {ty}):",
+        "    requires x >= LO and within(x)",
+        "    ensures x <= HI",
+        "    return",
+        "",
+        f"cell k(x: Band) -> {ty}:",
+        "    requires within(x)",
+        "    ensures result == x and within(result)",
+        "    return x",
+        "",
+    ]
+    return Declared(lines, high)
+
+
+def declaration_statements(draw: st.DrawFn, w: Writer) -> list[str]:
+    """Statements of ``f`` over the declarations, maps and text."""
+    # The band always (it is what the declarations are for); the others with
+    # probability 2/3 each (a choice of 0 is what shrinking prefers).
+    out = band_statement(draw, w)
+    if int(draw(st.integers(0, 2))) > 0:
+        out += map_statement(draw, w)
+    if int(draw(st.integers(0, 2))) > 0:
+        out += text_statement(draw)
+    return out
+
+
+def band_statement(draw: st.DrawFn, w: Writer) -> list[str]:
+    """A value passed as a ``Band`` under a guard that may state only ``within``."""
+    e, x = w.fresh("e"), w.fresh("x")
+    guard = w.pick([f"within({e})", f"{e} >= LO and within({e})", f"{e} >= LO and {e} <= HI"])
+    lines = [f"val {e}: {w.ty} = {w.pick(['a', 'b', w.expr(1)])}"]
+    if draw(st.booleans()):
+        lines += [f"if {e} >= LO and within({e}):", f"    band_fact({e})"]
+    lines.append(f"val {x}: {w.ty} = k({e}) if {guard} else HI")
+    w.names += [e, x]
+    return lines
+
+
+def key_literal(draw: st.DrawFn, key: str) -> str:
+    if key == "bool":
+        return str(draw(st.sampled_from(["true", "false"])))
+    if key == "String":
+        return f'"{draw(st.sampled_from(TEXTS))}"'
+    n = int(draw(st.integers(0, 3)))
+    return f"({n} as Int)" if key == "Int" else f"{n}{key}"
+
+
+def map_statement(draw: st.DrawFn, w: Writer) -> list[str]:
+    """A map keyed by any allowed key type, filled and read back."""
+    key = str(draw(st.sampled_from(KEY_TYPES)))
+    m, x = w.fresh("m"), w.fresh("x")
+    k1, k2 = key_literal(draw, key), key_literal(draw, key)
+    read = k1 if draw(st.booleans()) else key_literal(draw, key)
+    lines = [
+        f"val mut {m}: Map<{key}, {w.ty}> = Map::new()",
+        f"{m}.insert({k1}, {w.expr(1)})",
+        f"{m}.insert({k2}, {w.literal()})",
+    ]
+    if draw(st.booleans()):
+        lines.append(f"val {x}: {w.ty} = {m}[{read}]")
+    else:
+        lines.append(f"val {x}: {w.ty} = {m}.get({read}).unwrap_or({w.literal()})")
+    w.names.append(x)
+    return lines
+
+
+def _decoded(text: str) -> str:
+    """A ``TEXTS`` entry as the string it denotes."""
+    if text.startswith("\\u{"):
+        return chr(int(text[3:-1], 16))
+    return text
+
+
+def text_statement(draw: st.DrawFn) -> list[str]:
+    """Facts about non-ASCII text: byte lengths, containment, and the order of
+    code points (right or wrong, under a guard on the number of characters)."""
+    a, b, c = (str(draw(st.sampled_from(TEXTS))) for _ in range(3))
+    whole = _decoded(a) + _decoded(b)
+    ops = {
+        "<": _decoded(a) < _decoded(c),
+        "<=": _decoded(a) <= _decoded(c),
+        ">": _decoded(a) > _decoded(c),
+        ">=": _decoded(a) >= _decoded(c),
+    }
+    # Mostly true (so that programs verify), sometimes false (so that a wrong
+    # proof shows as a panic).
+    wanted = bool(draw(st.booleans()) or draw(st.booleans()))
+    op = str(draw(st.sampled_from([o for o, v in ops.items() if v == wanted])))
+    lines = [
+        f'assert ("{a}" + "{b}").len() == {len(whole.encode("utf-8"))}',
+        f'assert ("{a}" + "{b}").contains("{b}")',
+    ]
+    if draw(st.booleans()):
+        lines += [f'if "{a}".chars().len() == {len(_decoded(a))}:', f'    assert "{a}" {op} "{c}"']
+    return lines
 
 
 # ------------------------------------------------------------------ running
@@ -548,8 +704,9 @@ def order_programs(draw: st.DrawFn) -> Program:
     clauses = [x for x in f_lines[1:] if x.startswith("    requires")]
     lines = [*head, f_lines[0], *clauses, *(f"    {x}" for x in body), "    return a"]
     source = "\n".join(lines) + "\n"
-    callees = frozenset(c for c in ORDER_CALLEES if f"{c}(" in "\n".join(body))
-    return Program(p.ty, source, p.a, p.b, p.relation, callees)
+    used = "\n".join([*clauses, *body])
+    callees = frozenset(c for c in (*ORDER_CALLEES, *DECLARED) if f"{c}(" in used)
+    return Program(p.ty, source, p.a, p.b, p.relation, callees, p.a_max)
 
 
 def test_verified_evaluation_order_does_not_panic_in_the_interpreter(tmp_path: Path) -> None:
