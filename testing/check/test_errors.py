@@ -65,6 +65,15 @@ CASES = [
     ),
     ("pure cell f(mut a: i64):\n    a = 1\n", "E0123", 1, 13),
     ("pure cell f(n: i64) -> i64:\n    return f(n - 1) if n > 0 else 0\n", "E0124", 1, 1),
+    # a call in the cell's own contract, and a lemma about the pure cell it proves
+    ("pure cell f(x: i64) -> i64:\n    requires f(x) > 0\n    return 1\n", "E0124", 1, 1),
+    (
+        "pure cell p(n: i64) -> i64:\n    l(n)\n    return 1\n"
+        "lemma cell l(n: i64):\n    ensures p(n) > 0\n    return\n",
+        "E0124",
+        4,
+        1,
+    ),
     (
         "type T = { v: i64 | p(v) }\npure cell p(v: i64) -> bool:\n    val t: T = v\n"
         "    return true\n",
