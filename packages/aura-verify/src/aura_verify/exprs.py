@@ -247,7 +247,8 @@ class Exprs(Operators):
             return z3.IntVal(value)
         if isinstance(value, float):
             return z3.FPVal(value, z3.Float64())
-        return z3.StringVal(value)
+        # As a literal: exact within Z3's alphabet, and with its byte length.
+        return self.string(value, State({}))
 
     def interpolation(self, e: tir.Interpolation, st: State, ctx: Ctx) -> z3.ExprRef:
         args = [self.expr(p, st, ctx) for p in e.parts if not isinstance(p, str)]
