@@ -34,19 +34,27 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, RunRequest]]:
     return seen
 
 
-def test_options_anywhere_before_the_separator(requests: list[tuple[str, RunRequest]]) -> None:
-    r = run("run", "p.aura", "a", "-x", "--release", "b")
+def test_arguments_after_the_file_are_the_programs(
+    requests: list[tuple[str, RunRequest]],
+) -> None:
+    # As `python FILE ARGS`: options stand before FILE, and nothing after it is
+    # aura's, not even `--release`, `--help` or `--`.
+    r = run("run", "p.aura", "a", "-x", "--release", "b", "--help", "--", "-h")
     assert r.exit_code == 7
-    assert requests.pop() == ("interpreter", RunRequest(Path("p.aura"), ("a", "-x", "b"), True))
-    r = run("run", "--trust-proofs", "p.aura", "--", "--release", "--native")
+    assert requests.pop() == (
+        "interpreter",
+        RunRequest(Path("p.aura"), ("a", "-x", "--release", "b", "--help", "--", "-h")),
+    )
+    r = run("run", "--trust-proofs", "--release", "p.aura", "--native")
     assert r.exit_code == 7
     name, request = requests.pop()
     assert name == "interpreter"
-    assert request == RunRequest(
-        Path("p.aura"), ("--release", "--native"), release=False, trust_proofs=True
-    )
+    assert request == RunRequest(Path("p.aura"), ("--native",), release=True, trust_proofs=True)
     assert run("run", "--native", "p.aura").exit_code == 7
     assert requests.pop()[0] == "native"
+    # `--` before FILE ends the options, for a file named like one.
+    assert run("run", "--", "--odd.aura", "x").exit_code == 7
+    assert requests.pop() == ("interpreter", RunRequest(Path("--odd.aura"), ("x",)))
 
 
 def test_usage_errors(requests: list[tuple[str, RunRequest]]) -> None:

@@ -47,7 +47,7 @@ def test_run_prints_and_exits_with_mains_status(here: Path) -> None:
     assert (r.stdout, r.stderr, r.exit_code) == ("hi\n", "", 7)
 
 
-def test_run_passes_arguments_and_release_anywhere(here: Path) -> None:
+def test_run_gives_the_program_every_argument_after_its_file(here: Path) -> None:
     _write(
         here / "args.aura",
         """
@@ -58,10 +58,11 @@ def test_run_passes_arguments_and_release_anywhere(here: Path) -> None:
             println(env::args())
         """,
     )
-    r = aura("run", "args.aura", "a", "-x", "--release", "b")
-    assert (r.stdout, r.exit_code) == ('["a", "-x", "b"]\n', 0)
-    r = aura("run", "--release", "args.aura", "--", "--release")
-    assert r.stdout == '["--release"]\n'
+    r = aura("run", "--release", "args.aura", "a", "-x", "--release", "--help", "--")
+    assert (r.stdout, r.exit_code) == ('["a", "-x", "--release", "--help", "--"]\n', 0)
+    # `--release` after the file is the program's: the checks stay on.
+    r = aura("run", "args.aura", "--release")
+    assert r.exit_code == 101 and r.stderr.startswith("panic: assertion failed: false\n")
     r = aura("run", "args.aura")
     assert r.exit_code == 101 and r.stderr.startswith("panic: assertion failed: false\n")
 

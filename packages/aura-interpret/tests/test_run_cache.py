@@ -161,7 +161,7 @@ def test_release_has_an_entry_of_its_own(here: Path, loads: list[Path]) -> None:
     )
     assert aura("run", "--release", "p.aura").stdout == "ran\n"
     assert aura("run", "p.aura").stderr == checked.stderr
-    assert aura("run", "p.aura", "--release").stdout == "ran\n"
+    assert aura("run", "--release", "p.aura").stdout == "ran\n"
     assert len(loads) == 2 and len(entries(here)) == 2
 
 

@@ -7,9 +7,10 @@ The command belongs to no engine: it parses the command line into a
 exits with the status the engine returns.  An engine that is not installed is
 reported with the distribution that provides it, exit 1.
 
-Options may stand anywhere before a ``--``; every other argument after ``FILE``
-goes to the program (``std::env::args()``), and every argument after ``--``
-does, whatever it looks like.
+Options stand before ``FILE``; every argument after it goes to the program
+(``std::env::args()``) as it is, whatever it looks like (``--release``,
+``--help``, ``--``), as ``python FILE ARGS`` does.  A ``--`` before ``FILE``
+ends the options, for a file whose name starts with ``-``.
 
 This module is imported by ``aura`` itself, so it imports nothing heavy: the
 engine (and through it the parser, checker and interpreter) is loaded only when
@@ -87,7 +88,12 @@ def _exit_status(status: int) -> int:
 @click.command(
     "run",
     cls=RunCommand,
-    context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
+    context_settings={
+        "ignore_unknown_options": True,
+        # The first argument that is not an option is FILE; the rest are the program's.
+        "allow_interspersed_args": False,
+        "help_option_names": ["-h", "--help"],
+    },
 )
 @click.option("--release", is_flag=True, help="Skip contract, assertion and refinement checks.")
 @click.option(
