@@ -69,7 +69,8 @@ def run_case(case: Path, args: list[str], stdin: str, workdir: Path) -> Result:
     old = Path.cwd()
     os.chdir(workdir)
     try:
-        r = _Runner().invoke(main, ["run", case.name, "--", *args], input=stdin)
+        # Everything after the file is the program's (command-line.md).
+        r = _Runner().invoke(main, ["run", case.name, *args], input=stdin)
     finally:
         os.chdir(old)
     # Not r.stdout: click's Result turns "\r\n" into "\n".

@@ -252,6 +252,12 @@ class FuncBase:
             return
         self.b.store(self.site(span), self.frame)
 
+    def may_panic_here(self, span: Span) -> None:
+        """Before a runtime function that may panic without a site argument: this
+        frame's site is ``span`` and the depth is published, so the trace is right."""
+        self.mark_call(span)
+        self.publish_depth()
+
     def store_owned(self, local: tir.Local, value: ir.Value) -> None:
         """Bind ``local`` to ``value``, releasing what its slot held before."""
         slot = self.slot(local)

@@ -154,10 +154,12 @@ class CallGen(ExprGen):
         if name == "std::time::monotonic_ns":
             return self.rt("aura_monotonic_ns")
         if name == "std::env::args":
+            self.may_panic_here(e.span)  # an argument that is not UTF-8
             return self.rt("aura_env_args")
         if name == "std::env::var":
             return self.option_from_nullable(self.rt("aura_env_var", args[0]), STRING)
         if name == "std::io::read_line":
+            self.may_panic_here(e.span)  # a read error, a line that is not UTF-8
             return self.option_from_nullable(self.rt("aura_read_line"), STRING)
         if name == "std::io::read_file":
             out = self.alloca(PTR)

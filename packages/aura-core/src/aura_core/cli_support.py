@@ -11,7 +11,14 @@ Exit statuses shared by all commands (spec section 10 fixes 0, 1, 2 and 101):
      (``EXIT_INTERNAL``); also a subcommand whose package fails to load
 101  a panic of the program under ``aura run`` / ``aura test``
 130  interrupted by Ctrl-C
+141  (killed by ``SIGPIPE``) stdout or stderr is a pipe whose reader
+     went away: the command ends at once and says nothing, as ``cat``
+     does (:func:`end_on_broken_pipe`)
 ===  ==============================================================
+
+Any other failed write to stdout or stderr (a full disk, an I/O error) ends
+a program run with ``error: cannot write to stdout: <reason>`` and exit 1
+(:func:`end_on_write_error`), as the native executable does.
 
 An internal error prints ``error: internal compiler error: <one line>`` and
 notes asking for a report; the Python traceback is added when the environment
@@ -52,6 +59,8 @@ __all__ = [
     "backtrace_wanted",
     "collect_sources",
     "color_enabled",
+    "end_on_broken_pipe",
+    "end_on_write_error",
     "format_option",
     "guarded",
     "internal_error",
@@ -268,6 +277,52 @@ class Reporter:
         return self.exit_code
 
 
+# ----------------------------------------------------------------- closed streams
+
+
+def end_on_broken_pipe() -> NoReturn:
+    """The reader of stdout or stderr went away: end now and quietly.
+
+    As a C program does (and the native executable, whose runtime leaves
+    ``SIGPIPE`` at its default): the process is killed by ``SIGPIPE``, which a
+    shell reports as status 141.  Python ignores ``SIGPIPE`` and raises
+    ``BrokenPipeError`` instead, so the default is restored and the signal sent
+    here.  Nothing is flushed: the output has nowhere to go.
+    """
+    import signal
+
+    sigpipe = getattr(signal, "SIGPIPE", None)
+    if sigpipe is not None:
+        try:
+            signal.signal(sigpipe, signal.SIG_DFL)
+            os.kill(os.getpid(), sigpipe)
+        except (OSError, ValueError):  # not the main thread: the status alone
+            pass
+    os._exit(128 + (int(sigpipe) if sigpipe is not None else 13))
+
+
+def end_on_write_error(stream: str, error: OSError) -> NoReturn:
+    """A write to ``stream`` (``stdout`` or ``stderr``) failed: say so, exit 1.
+
+    A broken pipe is :func:`end_on_broken_pipe`.  Otherwise (a full disk, an
+    I/O error) the output is incomplete, which must not pass for success:
+    ``error: cannot write to stdout: No space left on device`` on stderr (if it
+    can still be written) and exit status 1, as coreutils do.  The process
+    ends at once, so that Python's own flush at exit does not fail again.
+    """
+    import errno
+
+    if error.errno == errno.EPIPE:
+        end_on_broken_pipe()
+    reason = error.strerror or str(error)
+    try:
+        sys.stderr.write(f"error: cannot write to {stream}: {reason}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(EXIT_ERRORS)
+
+
 # ----------------------------------------------------------------- internal errors
 
 
@@ -306,17 +361,18 @@ def internal_error(exc: BaseException) -> NoReturn:
 def run_guarded(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Call ``fn``; an unexpected exception becomes an internal error (exit 3).
 
-    click's own exceptions (usage errors, ``Exit``, ``Abort``), ``SystemExit`` and
-    ``BrokenPipeError`` (click handles a closed pipe) pass through.  Ctrl-C exits
-    130 without a traceback.  ``RecursionError`` and ``MemoryError`` are internal
-    errors too: the toolchain must turn deep input into a diagnostic, not crash.
+    click's own exceptions (usage errors, ``Exit``, ``Abort``) and ``SystemExit``
+    pass through; a closed pipe ends the process as :func:`end_on_broken_pipe`
+    says.  Ctrl-C exits 130 without a traceback.  ``RecursionError`` and
+    ``MemoryError`` are internal errors too: the toolchain must turn deep input
+    into a diagnostic, not crash.
     """
     try:
         return fn(*args, **kwargs)
     except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
         raise
     except BrokenPipeError:
-        raise
+        end_on_broken_pipe()
     except KeyboardInterrupt:
         raise SystemExit(EXIT_INTERRUPTED) from None
     except Exception as e:

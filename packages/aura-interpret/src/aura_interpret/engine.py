@@ -23,10 +23,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from aura_core.cli_support import EXIT_ERRORS, EXIT_INTERRUPTED, internal_error
+from aura_core.cli_support import (
+    EXIT_ERRORS,
+    EXIT_INTERRUPTED,
+    end_on_write_error,
+    internal_error,
+)
 from aura_core.engines import RunRequest
 from aura_interpret import run_cache
-from aura_interpret.externs import Host
+from aura_interpret.externs import Host, StreamError
 from aura_interpret.program_image import Image
 from aura_interpret.runner import call
 
@@ -109,17 +114,37 @@ def _run(image: Image) -> int:
 
 
 def _ended(status: int, panic: PanicReport | None, error: BaseException | None) -> int:
-    """Report how ``main`` ended; the exit status."""
-    _flush()
+    """Report how ``main`` ended; the exit status.
+
+    A failed write to stdout or stderr ends the process as the native runtime
+    does (``docs/reference/runtime.md``, Output): killed by ``SIGPIPE`` for a
+    closed pipe, else a message and exit 1, also when the buffered output fails
+    only now (before a panic is reported: when a write fails depends on
+    buffering, so the outcome must not).
+    """
+    if isinstance(error, StreamError):
+        end_on_write_error(error.stream, error.error)
+    _flush_stdout()
     if panic is not None:
         # Written as is: click.echo would strip escape sequences from the
         # program's message when stderr is no terminal (the native build keeps them).
-        sys.stderr.write(panic.render() + "\n")
-        _flush()
+        with contextlib.suppress(OSError, ValueError):  # stderr is gone: the status says it
+            sys.stderr.write(panic.render() + "\n")
+            sys.stderr.flush()
         return EXIT_PANIC
     if error is not None:
         internal_error(error)
     return status
+
+
+def _flush_stdout() -> None:
+    """Write what the program left in stdout's buffer; a failure ends the process."""
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        end_on_write_error("stdout", e)
+    except ValueError:  # closed
+        pass
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:

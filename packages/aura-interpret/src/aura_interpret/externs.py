@@ -29,9 +29,47 @@ from aura_interpret.panics import panic
 from aura_interpret.rt_numbers import f64_sqrt
 from aura_interpret.values import Vec
 
-__all__ = ["EXTERNS", "Extern", "Host", "f64_pow"]
+__all__ = ["EXTERNS", "Extern", "Host", "StreamError", "f64_pow", "valid_utf8"]
 
 NONE = (1,)
+
+
+class StreamError(Exception):
+    """A write to stdout or stderr failed: the run ends (``docs/reference/runtime.md``).
+
+    Not a panic (the program did nothing wrong) and not an internal error: the
+    engine ends the process as :func:`aura_core.cli_support.end_on_write_error`
+    says, the same way the native runtime does.
+    """
+
+    def __init__(self, stream: str, error: OSError) -> None:
+        super().__init__(f"cannot write to {stream}: {error.strerror or error}")
+        self.stream = stream
+        self.error = error
+
+
+def valid_utf8(text: str) -> bool:
+    """Whether ``text`` came from valid UTF-8.
+
+    Python decodes arguments and environment variables with ``surrogateescape``,
+    so each byte that is not UTF-8 became a lone surrogate, which no UTF-8 text
+    contains.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _write(host: Host, stream: str, text: str) -> None:
+    out = host.stdout if stream == "stdout" else host.stderr
+    try:
+        out.write(text)
+        if stream == "stderr":
+            out.flush()
+    except OSError as e:
+        raise StreamError(stream, e) from None
 
 
 @dataclass
@@ -58,22 +96,25 @@ class Extern:
 
 def _print(host: Host) -> Callable[[str], None]:
     def print_(text: str) -> None:
-        host.stdout.write(text)
+        _write(host, "stdout", text)
 
     return print_
 
 
 def _println(host: Host) -> Callable[[str], None]:
     def println(text: str) -> None:
-        host.stdout.write(text + "\n")
+        _write(host, "stdout", text + "\n")
 
     return println
 
 
 def _eprintln(host: Host) -> Callable[[str], None]:
     def eprintln(text: str) -> None:
-        host.stdout.flush()
-        host.stderr.write(text + "\n")
+        try:
+            host.stdout.flush()
+        except OSError as e:
+            raise StreamError("stdout", e) from None
+        _write(host, "stderr", text + "\n")
 
     return eprintln
 
@@ -83,10 +124,23 @@ def _panic(host: Host) -> Callable[[str], None]:
 
 
 def _read_line(host: Host) -> Callable[[], object]:
+    # Bytes, a line at a time, as the native runtime reads them: a text stream
+    # decodes ahead, so a bad byte on a later line would fail this one.
     def read_line() -> object:
-        line = host.stdin.readline()
-        if not line:
+        raw = getattr(host.stdin, "buffer", None)
+        try:
+            data = raw.readline() if raw is not None else host.stdin.readline()
+        except OSError as e:
+            panic(f"cannot read stdin: {e.strerror or e}")
+        if not data:
             return NONE
+        if isinstance(data, bytes):
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError:
+                panic("read_line: stdin is not valid UTF-8")
+        else:
+            line = data
         if line.endswith("\n"):
             line = line[:-1]
             if line.endswith("\r"):
@@ -123,6 +177,9 @@ def _write_file(host: Host) -> Callable[[str, str], object]:
 
 def _args(host: Host) -> Callable[[], object]:
     def args() -> object:
+        for i, arg in enumerate(host.args, 1):
+            if not valid_utf8(arg):  # as Rust's `std::env::args()`, which panics
+                panic(f"argument {i} is not valid UTF-8")
         return Vec(list(host.args))
 
     return args
@@ -131,7 +188,8 @@ def _args(host: Host) -> Callable[[], object]:
 def _var(host: Host) -> Callable[[str], object]:
     def var(name: str) -> object:
         value = host.environ.get(name)
-        return NONE if value is None else (0, value)
+        # Not valid UTF-8: None, as Rust's `std::env::var(name).ok()`.
+        return NONE if value is None or not valid_utf8(value) else (0, value)
 
     return var
 

@@ -15,6 +15,11 @@ __int128 aura_rt_widen(int64_t v, int32_t ty);
 /* realloc, or the out-of-memory panic. */
 void *aura_rt_grow(void *p, int64_t size);
 int aura_rt_valid_utf8(const unsigned char *p, int64_t n);
+/* A write to stdout or stderr failed with `err` (docs/reference/runtime.md,
+ * Output): killed by SIGPIPE for a closed pipe, else a message and exit 1. */
+_Noreturn void aura_rt_write_failed(FILE *stream, int err);
+/* Flush `stream`; a failure ends the process as aura_rt_write_failed says. */
+void aura_rt_flush(FILE *stream);
 
 #include <string.h>
 

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -14,28 +16,71 @@ static char **rt_argv;
 
 /* ------------------------------------------------------------- console, io */
 
-void aura_print(AuraStr *s) { fwrite(s->data, 1, (size_t)s->len, stdout); }
+_Noreturn void aura_rt_write_failed(FILE *stream, int err) {
+    if (err == EPIPE) {
+        /* As a C program with SIGPIPE at its default (and the interpreter):
+         * end at once and quietly, even if the parent ignored the signal. */
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
+    const char *name = stream == stderr ? "stderr" : "stdout";
+    char msg[300];
+    int n = snprintf(msg, sizeof msg, "error: cannot write to %s: %s\n", name, strerror(err));
+    if (n > 0 && stream != stderr) (void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    _exit(1);
+}
+
+void aura_rt_flush(FILE *stream) {
+    /* ferror too: an unbuffered stream (stderr) fails in fwrite, not here. */
+    if (fflush(stream) != 0 || ferror(stream)) aura_rt_write_failed(stream, errno);
+}
+
+/* A buffered write that failed left the stream's error flag set. */
+static void checked(FILE *stream) {
+    if (ferror(stream)) aura_rt_write_failed(stream, errno);
+}
+
+void aura_print(AuraStr *s) {
+    fwrite(s->data, 1, (size_t)s->len, stdout);
+    checked(stdout);
+}
 
 void aura_println(AuraStr *s) {
     fwrite(s->data, 1, (size_t)s->len, stdout);
     fputc('\n', stdout);
+    checked(stdout);
 }
 
 void aura_eprintln(AuraStr *s) {
-    fflush(stdout);
+    aura_rt_flush(stdout);
     fwrite(s->data, 1, (size_t)s->len, stderr);
     fputc('\n', stderr);
-    fflush(stderr);
+    aura_rt_flush(stderr);
 }
 
 AuraStr *aura_read_line(void) {
     char *line = NULL;
     size_t cap = 0;
-    fflush(stdout);
+    aura_rt_flush(stdout);
+    errno = 0;
     ssize_t n = getline(&line, &cap, stdin);
     if (n < 0) {
+        int err = errno;
+        int failed = ferror(stdin);
         free(line);
+        if (failed) {
+            const char *reason = strerror(err);
+            char msg[300];
+            int k = snprintf(msg, sizeof msg, "cannot read stdin: %s", reason);
+            aura_rt_panic(-1, msg, k < (int)sizeof msg ? k : (int)sizeof msg - 1);
+        }
         return NULL;
+    }
+    /* As Rust's `read_line`, which fails on bytes that are not UTF-8. */
+    if (!aura_rt_valid_utf8((const unsigned char *)line, n)) {
+        free(line);
+        static const char bad[] = "read_line: stdin is not valid UTF-8";
+        aura_rt_panic(-1, bad, (int64_t)sizeof bad - 1);
     }
     /* A line ends with "\n" or "\r\n"; a "\r" before the end of input without
      * "\n" is part of the text (Rust's `lines`, the interpreter). */
@@ -156,6 +201,14 @@ int8_t aura_write_file(AuraStr *path, AuraStr *text, AuraStr **err) {
 }
 
 AuraVec *aura_env_args(void) {
+    /* As Rust's `std::env::args()`, which panics on an argument that is not UTF-8. */
+    for (int i = 1; i < rt_argc; i++) {
+        if (!aura_rt_valid_utf8((const unsigned char *)rt_argv[i], (int64_t)strlen(rt_argv[i]))) {
+            char msg[64];
+            int n = snprintf(msg, sizeof msg, "argument %d is not valid UTF-8", i);
+            aura_rt_panic(-1, msg, n);
+        }
+    }
     AuraVec *v = aura_vec_new(rt_argc > 1 ? rt_argc - 1 : 0, sizeof(AuraStr *));
     for (int i = 1; i < rt_argc; i++) {
         ((AuraStr **)v->data)[i - 1] = aura_str_new(rt_argv[i], (int64_t)strlen(rt_argv[i]));
@@ -165,8 +218,13 @@ AuraVec *aura_env_args(void) {
 }
 
 AuraStr *aura_env_var(AuraStr *name) {
+    /* A name with a NUL byte names no variable (getenv would read a prefix). */
+    if (memchr(name->data, 0, (size_t)name->len)) return NULL;
     const char *value = getenv(name->data);
-    return value ? aura_str_new(value, (int64_t)strlen(value)) : NULL;
+    if (!value) return NULL;
+    int64_t n = (int64_t)strlen(value);
+    /* Not UTF-8: None, as Rust's `std::env::var(name).ok()`. */
+    return aura_rt_valid_utf8((const unsigned char *)value, n) ? aura_str_new(value, n) : NULL;
 }
 
 int64_t aura_now_ms(void) {
@@ -208,6 +266,6 @@ int main(int argc, char **argv) {
     } else {
         pthread_join(thread, NULL);
     }
-    fflush(stdout);
+    aura_rt_flush(stdout);
     return status & 0xFF;
 }

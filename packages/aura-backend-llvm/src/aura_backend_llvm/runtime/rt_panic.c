@@ -75,7 +75,7 @@ static void render_trace(FILE *err) {
 }
 
 _Noreturn void aura_rt_panic(int32_t site, const char *msg, int64_t len) {
-    fflush(stdout);
+    aura_rt_flush(stdout); /* a failed write wins, as in the interpreter */
     if (site >= 0 && aura_depth > 0) aura_frames[aura_depth - 1] = site;
     fputs("panic: ", stderr);
     fwrite(msg, 1, (size_t)len, stderr);
