@@ -236,6 +236,46 @@ def test_reassigning_a_moved_resource_makes_it_usable(codes: Codes) -> None:
     assert codes(text) == []
 
 
+def _nested_loops(depth: int, body: str) -> str:
+    lines = ["cell run(flag: bool):", "    val mut n = 0"]
+    for level in range(depth):
+        head = f"for i{level} in 0..2:" if level % 2 else "while n < 10:"
+        lines.append("    " * (level + 1) + head)
+    lines.extend("    " * (depth + 1) + line for line in body.splitlines())
+    return "\n".join(lines) + "\n"
+
+
+def test_nested_loops_are_walked_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch, codes: Codes
+) -> None:
+    # Each loop walked its body twice: 2**depth walks of the innermost body,
+    # which stalled every command past twenty-odd levels.
+    from aura_core.check import ownership
+
+    walks: list[int] = []
+    block = ownership._Walker.block
+
+    def counted(self: ownership._Walker, b: object, moved: ownership.Moves) -> None:
+        walks.append(1)
+        block(self, b, moved)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ownership._Walker, "block", counted)
+    assert codes(_nested_loops(18, "n += 1")) == []
+    assert len(walks) < 100
+
+
+def test_a_move_in_a_deeply_nested_loop_is_seen_by_the_next_iteration(codes: Codes) -> None:
+    text = (
+        "type Conn = resource record { id: i64 }\n"
+        "cell close(c: Conn):\n    return\n"
+        + _nested_loops(12, "val c = Conn { id: 1 }\nif flag:\n    close(c)")
+        .replace("    val mut n = 0\n", "    val mut n = 0\n    val d = Conn { id: 2 }\n")
+        .replace("close(c)", "close(c)\n" + "    " * 14 + "close(d)")
+    )
+    found = codes(text)
+    assert [c for c, _, _ in found] == ["E0118"]
+
+
 OWNED = (
     "type Conn = resource record { id: i64 }\n"
     "type Pool = record { main: Conn }\n"

@@ -95,6 +95,20 @@ class _Walker:
             )
 
     # ---------------------------------------------------------- statements
+    def loop(self, iteration: Callable[[], None], moved: Moves) -> None:
+        """Walk a loop's iteration twice, so that a move in one is seen by the next.
+
+        The walk is a function of ``moved``: when one iteration leaves it as it
+        found it, a second would see and report exactly the same, so it is left
+        out.  Without that, nested loops cost 2**depth walks of the innermost
+        body; with it, a loop whose iterations move nothing is walked once and
+        the cost is polynomial in the depth.
+        """
+        before = dict(moved)
+        iteration()
+        if moved != before:
+            iteration()
+
     def block(self, block: tir.Block, moved: Moves) -> None:
         for s in block.stmts:
             self.stmt(s, moved)
@@ -138,18 +152,19 @@ class _Walker:
                     after.update(branch)
                 moved.update(after)
             case tir.While(cond=cond, body=body):
-                for _ in range(2):
+
+                def iteration() -> None:
                     self.use(cond, moved, consume=False)
                     self.block(body, moved)
+
+                self.loop(iteration, moved)
             case tir.ForRange(lo=lo, hi=hi, body=body):
                 self.use(lo, moved, consume=False)
                 self.use(hi, moved, consume=False)
-                for _ in range(2):
-                    self.block(body, moved)
+                self.loop(lambda: self.block(body, moved), moved)
             case tir.ForEach(iterable=iterable, body=body):
                 self.use(iterable, moved, consume=False)
-                for _ in range(2):
-                    self.block(body, moved)
+                self.loop(lambda: self.block(body, moved), moved)
             case tir.Unsafe(body=body):
                 self.block(body, moved)
             case tir.LemmaCall() | tir.Break() | tir.Continue():
