@@ -124,6 +124,26 @@ def test_missing_file_and_directory_are_e0019(tmp_path: Path) -> None:
     assert isinstance(d, Diagnostic) and d.code == "E0019"
 
 
+def test_a_file_past_the_size_limit_is_e0021_and_read_no_further(tmp_path: Path) -> None:
+    from aura_core.cli_support import MAX_SOURCE_BYTES
+
+    big = tmp_path / "big.aura"
+    with big.open("wb") as f:  # sparse: no disk is used
+        f.truncate(MAX_SOURCE_BYTES + 1)
+    d = read_source(big, name="big.aura")
+    assert isinstance(d, Diagnostic) and d.code == "E0021"
+    assert d.message == "`big.aura` is larger than 16 MiB, the limit for a source file"
+    with big.open("r+b") as f:
+        f.truncate(MAX_SOURCE_BYTES)
+    at_limit = read_source(big)
+    assert isinstance(at_limit, Diagnostic) and at_limit.code == "E0008"  # read, and all NULs
+
+
+def test_an_endless_input_is_e0021(tmp_path: Path) -> None:
+    d = read_source("/dev/zero")
+    assert isinstance(d, Diagnostic) and d.code == "E0021"
+
+
 # ----------------------------------------------------------------------- Reporter
 
 SRC = SourceFile("a.aura", "cell f()\n")

@@ -92,6 +92,15 @@ def test_stdin_check() -> None:
     assert run("--check", "-", input=CANONICAL) == (0, "", "")
 
 
+def test_stdin_past_the_size_limit_is_e0021(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aura_core import cli_support
+
+    monkeypatch.setattr(cli_support, "MAX_SOURCE_BYTES", len(CANONICAL) - 1)
+    code, out, err = run("-", input=CANONICAL)
+    assert (code, out) == (1, "")
+    assert "error[E0021]: `standard input` is larger than" in err
+
+
 def test_stdin_with_syntax_error_prints_nothing_on_stdout() -> None:
     code, out, err = run("-", input=BROKEN)
     assert (code, out) == (1, "")

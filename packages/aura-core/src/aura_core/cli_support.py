@@ -53,6 +53,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "MAX_SOURCE_BYTES",
     "SKIPPED_DIRS",
     "OutputFormat",
     "Reporter",
@@ -64,8 +65,10 @@ __all__ = [
     "format_option",
     "guarded",
     "internal_error",
+    "read_limited",
     "read_source",
     "run_guarded",
+    "too_large",
 ]
 
 EXIT_OK = 0
@@ -77,6 +80,12 @@ EXIT_INTERRUPTED = 130
 #: Directory names never entered when a directory is searched for ``*.aura`` files
 #: (hidden directories, whose names start with ``.``, are skipped as well).
 SKIPPED_DIRS = frozenset({"node_modules", "target", ".git"})
+
+#: The largest source file any command reads (16 MiB), so that an endless or
+#: runaway input (``aura check /dev/zero``) is an error instead of a process
+#: that grows without bound.  Hand-written programs are far smaller; a
+#: generated table of a million numbers still fits.
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
 
 OutputFormat = Literal["human", "json"]
 
@@ -124,6 +133,24 @@ def collect_sources(paths: Sequence[str | Path]) -> list[Path]:
     return found
 
 
+def read_limited(stream: IO[bytes]) -> bytes | None:
+    """Everything ``stream`` holds, or None if that is more than :data:`MAX_SOURCE_BYTES`."""
+    data = stream.read(MAX_SOURCE_BYTES + 1)
+    return None if len(data) > MAX_SOURCE_BYTES else data
+
+
+def too_large(shown: str) -> Diagnostic:
+    """E0021 for the source ``shown`` (a path, or ``standard input``)."""
+    from aura_core.diagnostics import Diagnostic
+
+    mib = MAX_SOURCE_BYTES // (1024 * 1024)
+    return Diagnostic.error(
+        "E0021",
+        f"`{shown}` is larger than {mib} MiB, the limit for a source file",
+        notes=(f"only the first {MAX_SOURCE_BYTES} bytes were read",),
+    )
+
+
 def read_source(path: str | Path, name: str | None = None) -> SourceFile | Diagnostic:
     """Read and decode one source file, or say why it cannot be used.
 
@@ -133,6 +160,8 @@ def read_source(path: str | Path, name: str | None = None) -> SourceFile | Diagn
 
     * the file cannot be read (missing, a directory, no permission): E0019 with
       the operating system's reason and no source position;
+    * it is larger than :data:`MAX_SOURCE_BYTES` (or endless, as ``/dev/zero``):
+      E0021, after reading no more than that;
     * it contains a NUL byte: E0008, "looks like a binary file", pointing at the
       first NUL (or at the first invalid UTF-8 byte if that comes earlier);
     * it is not valid UTF-8: E0008 pointing at the first bad byte.  The attached
@@ -143,10 +172,14 @@ def read_source(path: str | Path, name: str | None = None) -> SourceFile | Diagn
 
     shown = name if name is not None else str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            limited = read_limited(f)
     except OSError as e:
         reason = e.strerror or str(e)
         return Diagnostic.error("E0019", f"cannot read `{shown}`: {reason}")
+    if limited is None:
+        return too_large(shown)
+    data = limited
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8")

@@ -33,6 +33,7 @@ CODES: dict[str, str] = {
     "E0018": "clause not allowed here",
     "E0019": "cannot read source file",
     "E0020": "invalid interpolation in string literal",
+    "E0021": "source file too large",
     # Modules, names and types (semantic analysis)
     "E0100": "cannot find name",
     "E0101": "name already declared in this block",

@@ -35,7 +35,9 @@ from aura_core.cli_support import (
     collect_sources,
     format_option,
     guarded,
+    read_limited,
     read_source,
+    too_large,
 )
 from aura_core.diagnostics import Diagnostic
 from aura_core.source import SourceFile
@@ -79,13 +81,16 @@ def fmt(paths: tuple[str, ...], check: bool, output_format: str) -> None:
     """
     run = _Run(Reporter(output_format), check)
     if STDIN in paths:
-        data = sys.stdin.buffer.read().removeprefix(b"\xef\xbb\xbf")
-        try:
-            run.one(SourceFile("<stdin>", data.decode("utf-8")), None)
-        except UnicodeDecodeError as e:
-            run.reporter.emit(
-                Diagnostic.error("E0008", f"standard input is not valid UTF-8 (byte {e.start})")
-            )
+        data = read_limited(sys.stdin.buffer)
+        if data is None:
+            run.reporter.emit(too_large("standard input"))
+        else:
+            try:
+                run.one(SourceFile("<stdin>", data.removeprefix(b"\xef\xbb\xbf").decode()), None)
+            except UnicodeDecodeError as e:
+                run.reporter.emit(
+                    Diagnostic.error("E0008", f"standard input is not valid UTF-8 (byte {e.start})")
+                )
     for path in collect_sources([p for p in paths if p != STDIN]):
         source = read_source(path)
         if isinstance(source, Diagnostic):
