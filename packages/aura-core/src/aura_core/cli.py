@@ -163,7 +163,15 @@ class AuraGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
-        return run_guarded(super().invoke, ctx)
+        # `Int` is unbounded, so every command prints integers whole: Python's
+        # limit on the digits of str(int) (4300) is lifted while one runs.
+        # Inputs stay bounded (a source file, a literal's digits).
+        digits = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            return run_guarded(super().invoke, ctx)
+        finally:
+            sys.set_int_max_str_digits(digits)
 
 
 @click.group(cls=AuraGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -63,6 +63,25 @@ def split_number(token: str, is_float: bool) -> NumberParts:
     return NumberParts(m.group(1), m.group(2) or None)
 
 
+#: The most digits an integer literal may have (``docs/reference/syntax.md``,
+#: Limits): decimal digits cost quadratic time to convert, so a literal that
+#: fills a source file would stall every command that reads it.
+MAX_INT_DIGITS = 100_000
+
+#: Decimal strings longer than this are converted in pieces, below Python's
+#: limit on ``int(str)`` (``sys.get_int_max_str_digits``, 4300 by default).
+_DECIMAL_PIECE = 4000
+
+
+def _decimal(digits: str) -> int:
+    """``int(digits)``, whatever Python's limit on decimal strings is set to."""
+    if len(digits) <= _DECIMAL_PIECE:
+        return int(digits)
+    low = len(digits) // 2
+    scale: int = 10**low
+    return _decimal(digits[:-low]) * scale + _decimal(digits[-low:])
+
+
 def int_value(text: str) -> int:
     """The value of an integer spelling (``0xFF``, ``1_000``); ValueError if malformed."""
     digits = text.replace("_", "")
@@ -75,6 +94,8 @@ def int_value(text: str) -> int:
         base, digits = 8, digits[2:]
     if not digits:
         raise ValueError(text)
+    if base == 10 and digits.isascii() and digits.isdigit():
+        return _decimal(digits)
     return int(digits, base)
 
 
@@ -85,6 +106,9 @@ def int_spelling_problem(parts: NumberParts) -> str | None:
     these say what the writer most likely meant instead of "invalid suffix `x`".
     """
     text, suffix = parts.text, parts.suffix or ""
+    digits = len(text) - text.count("_")
+    if digits > MAX_INT_DIGITS:
+        return f"integer literal has {digits} digits, more than the {MAX_INT_DIGITS} allowed"
     if text == "0" and suffix[:1] in _RADIX_NAMES:
         radix = _RADIX_NAMES[suffix[0]]
         return f"`0{suffix[0]}` is not followed by any {radix} digits"
