@@ -142,6 +142,7 @@ BOUNDARIES: dict[str, set[str]] = {
                 "build_cache",
                 "cli_support",
                 "tirwalk",
+                "deep",
             ]
         ),
     },

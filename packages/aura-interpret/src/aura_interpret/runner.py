@@ -16,11 +16,12 @@ the daemon thread is abandoned.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from aura_core import deep
+from aura_core.deep import STACK_BYTES, start_big_thread
 from aura_interpret.panics import PanicReport, panic_report
 from aura_interpret.sourcemap import SourceMap
 
@@ -28,9 +29,6 @@ __all__ = ["MAX_DEPTH", "STACK_BYTES", "Mapped", "Outcome", "call", "on_big_stac
 
 #: Nested Aura calls allowed before a stack-overflow panic.
 MAX_DEPTH = 50_000
-#: The stack of the thread that runs the program.
-STACK_BYTES = 512 * 1024 * 1024
-_FALLBACK_STACKS = (256 * 1024 * 1024, 64 * 1024 * 1024, 0)
 #: Python frames beyond the Aura calls: the runner's own, helpers, quantifiers.
 _SLACK = 200
 
@@ -79,19 +77,12 @@ T = TypeVar("T")
 def on_big_stack(fn: Callable[[], T]) -> T:
     """``fn()`` computed on a thread like the program's, with the same limits (the
     compiler recurses over deep expressions too); its exception is raised here."""
-    result: list[T] = []
-    error: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            result.append(fn())
-        except BaseException as exc:  # handed to the caller
-            error.append(exc)
-
-    _on_big_stack(target)
-    if error:
-        raise error[0]
-    return result[0]
+    old_digits = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return deep.on_big_stack(fn, MAX_DEPTH + _SLACK, "aura-main")
+    finally:
+        sys.set_int_max_str_digits(old_digits)
 
 
 def _on_big_stack(target: Callable[[], None]) -> None:
@@ -100,24 +91,7 @@ def _on_big_stack(target: Callable[[], None]) -> None:
     sys.setrecursionlimit(MAX_DEPTH + _SLACK)
     sys.set_int_max_str_digits(0)
     try:
-        thread = _start(target)
-        thread.join()
+        start_big_thread(target, "aura-main").join()
     finally:
         sys.setrecursionlimit(old_limit)
         sys.set_int_max_str_digits(old_digits)
-
-
-def _start(target: Callable[[], None]) -> threading.Thread:
-    """A daemon thread running ``target``, with the largest stack the system allows."""
-    for size in (STACK_BYTES, *_FALLBACK_STACKS):
-        old = threading.stack_size()
-        try:
-            threading.stack_size(size)
-            thread = threading.Thread(target=target, name="aura-main", daemon=True)
-            thread.start()
-            return thread
-        except (ValueError, RuntimeError, MemoryError):
-            continue
-        finally:
-            threading.stack_size(old)
-    raise RuntimeError("cannot start a thread to run the program")

@@ -76,8 +76,19 @@ def verify_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> Ce
     return prove_cell(program, cell, options).result
 
 
+#: The recursion limit while a cell is proven: the walk recurses through chains
+#: of pure cells and unfoldings of recursive ones (``aura_core.deep``).
+RECURSION_LIMIT = 50_000
+
+
 def prove_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> CellOutcome:
     """Prove one cell: its result and the run-time checks the proof covers."""
+    from aura_core.deep import on_big_stack
+
+    return on_big_stack(lambda: _prove_cell(program, cell, options), RECURSION_LIMIT)
+
+
+def _prove_cell(program: tir.Program, cell: tir.CellDef, options: Options) -> CellOutcome:
     # Imported here: a run whose results all come from the proof cache never
     # loads the symbolic walk or the solver.
     from aura_verify.solver import prove

@@ -10,6 +10,7 @@ V0012 obligations, anyone else's V0002.
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 
 import z3
@@ -87,6 +88,13 @@ def generate(program: tir.Program, cell: tir.CellDef) -> Conditions:
         v.run()
     except (Unsupported, z3.Z3Exception) as exc:
         what = exc.message if isinstance(exc, Unsupported) else f"an encoding error ({exc})"
+        v.unknown(State({}), "V0003", cell.span, f"cannot verify `{cell.name.name}`: {what}")
+    except (RecursionError, ctypes.ArgumentError) as exc:
+        # Deeper than even a large stack holds (z3's ctypes layer wraps the
+        # RecursionError of a callback in ArgumentError): unknown, never a crash.
+        if isinstance(exc, ctypes.ArgumentError) and "RecursionError" not in str(exc):
+            raise
+        what = "its definitions and their callees nest too deeply to encode"
         v.unknown(State({}), "V0003", cell.span, f"cannot verify `{cell.name.name}`: {what}")
     return Conditions(
         tuple(v.obligations), tuple(v.axioms), tuple(v.warnings), v.sorts, v.approx_symbols
