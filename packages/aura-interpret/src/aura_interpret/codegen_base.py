@@ -120,6 +120,9 @@ class GenBase:
         #: The expressions being generated, outermost first, each with whether it
         #: is evaluated first in its statement (see ``ExprGen.expr``).
         self.nesting: list[tuple[tir.Expr, bool]] = []
+        #: For a parent on ``nesting`` (by id): the ids of its children on the
+        #: spine (``ExprGen._on_spine``), found once per parent.
+        self.spine_children: dict[int, frozenset[int]] = {}
         #: Whether the statement being generated may be preceded by helper statements.
         self.hoist_ok = False
         #: Ids of the expressions whose value is copied when generated

@@ -91,6 +91,7 @@ class ExprGen(PlaceGen):
             code = self._expr(e)
         finally:
             stack.pop()
+            self.spine_children.pop(id(e), None)
         if id(e) in self.copied:
             # A later sibling changes the variable this value is read from:
             # the value is the one of before (spec 7.1), so it is a copy.
@@ -109,12 +110,19 @@ class ExprGen(PlaceGen):
         parent, parent_spine = self.nesting[-1]
         if not parent_spine or _conditional_child(parent, e):
             return False
-        for sibling in children(parent):
-            if sibling is e:
-                return True
-            if not _pure_child(sibling):
-                return False
-        return False
+        on_spine = self.spine_children.get(id(parent))
+        if on_spine is None:
+            # The children up to and including the first that is not pure,
+            # found once per parent rather than once per child (a long vector
+            # literal was quadratic).
+            first: list[int] = []
+            for sibling in children(parent):
+                first.append(id(sibling))
+                if not _pure_child(sibling):
+                    break
+            on_spine = frozenset(first)
+            self.spine_children[id(parent)] = on_spine
+        return id(e) in on_spine
 
     def _hoist(self, e: tir.Expr) -> str:
         """Compute ``e`` in a statement of its own before the current one (deep nesting)."""
