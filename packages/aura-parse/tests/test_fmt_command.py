@@ -145,3 +145,13 @@ def test_a_formatter_bug_never_reaches_the_file(
 
 def test_usage_error_without_paths() -> None:
     assert run()[0] == 2
+
+
+def test_a_long_chain_of_prefix_operators_formats() -> None:
+    # Each nested `not` and `-` used to get brackets, past the parser's limit on
+    # open brackets: the formatter's own output did not parse (exit 3).
+    source = "cell f() -> bool:\n    return " + "not " * 90 + "(" + "- " * 90 + "1 == 1)\n"
+    code, out, err = run("-", input=source)
+    assert (code, err) == (0, "")
+    assert out == "cell f() -> bool:\n    return " + "not " * 90 + "- " * 89 + "-1 == 1\n"
+    assert run("--check", "-", input=out) == (0, "", "")

@@ -127,11 +127,14 @@ def _expr(e: ast.Expr) -> str:
         case ast.Try(expr=inner):
             return f"{format_expr(inner, _POSTFIX)}?"
         case ast.Unary(op="not", operand=operand):
-            return f"not {format_expr(operand, _CMP)}"
+            # `not not a` as written: parentheses on each of a few hundred nested
+            # `not`s would pass the parser's limit on open brackets.
+            return f"not {format_expr(operand, _NOT)}"
+        case ast.Unary(op=op, operand=ast.Unary(op="-" | "~") as inner):
+            # A nested prefix operator after a space (`- -x`): never `--x`, which
+            # reads as one token, and no brackets, which deep chains would run out of.
+            return f"{op} {_expr(inner)}"
         case ast.Unary(op=op, operand=operand):
-            # The operand of `-`/`~` must be postfix-tight: a nested prefix operator
-            # gets parentheses (`-(-x)`), which reads better than `--x` and keeps
-            # the two minus signs from looking like one token.
             return op + format_expr(operand, _POSTFIX)
         case ast.Binary(op=op, left=left, right=right):
             return _binary(op, left, right)
