@@ -664,7 +664,7 @@ def _interpret(name: str, arg: str) -> Outcome:
 
     from aura_core.cli import main
 
-    r = CliRunner().invoke(main, ["run", name, "--", arg])
+    r = CliRunner().invoke(main, ["run", name, arg])  # after FILE, all is the program's
     # Not r.stdout: click's Result turns "\r\n" into "\n".
     return Outcome(_text(r.stdout_bytes), _text(r.stderr_bytes), r.exit_code)
 
