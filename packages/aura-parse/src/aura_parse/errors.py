@@ -85,6 +85,7 @@ class SyntaxProblem:
     start: int
     end: int
     help: str | None = None
+    fix: tuple[int, int, str] | None = None  # replace text[start:end] with the string
 
 
 def describe_terminal(name: str) -> str:

@@ -28,12 +28,13 @@ from lark.lexer import PatternRE
 
 from aura_core import ast
 from aura_core.build_cache import private_dir
-from aura_core.diagnostics import Diagnostic, Help
+from aura_core.diagnostics import Diagnostic, Edit, Help
 from aura_core.source import SourceFile, Span
 from aura_core.spans import remap_spans
 from aura_parse.builder import AstBuilder, BuildSession
 from aura_parse.chunks import split_declarations
 from aura_parse.errors import SyntaxProblem, describe_bad_character, describe_unexpected_token
+from aura_parse.habits import bad_character_habit, unexpected_token_habit
 from aura_parse.lalr import FastLalr, UnexpectedTokenError
 from aura_parse.layout import CommentToken, LayoutError, LayoutPostLexer
 from aura_parse.lexer import Lexer, LexError, TerminalSpec
@@ -137,10 +138,23 @@ class _Parse:
         self.diagnostics: list[Diagnostic] = []
         self.comments: list[CommentToken] = []
 
-    def error(self, code: str, message: str, start: int, end: int, help: str | None) -> None:
+    def error(
+        self,
+        code: str,
+        message: str,
+        start: int,
+        end: int,
+        help: str | None,
+        fix: tuple[int, int, str] | None = None,
+    ) -> None:
+        edit = Edit(Span(fix[0], fix[1]), fix[2]) if fix is not None else None
         self.diagnostics.append(
             Diagnostic.error(
-                code, message, self.source, Span(start, end), help=Help(help) if help else None
+                code,
+                message,
+                self.source,
+                Span(start, end),
+                help=Help(help, edit) if help else None,
             )
         )
 
@@ -161,9 +175,12 @@ class _Parse:
             if session.too_deep:
                 result = None  # later passes must never see a tree this deep
         except LexError as e:
-            self._report(describe_bad_character(text, e.pos))
+            self._report(bad_character_habit(text, e.pos) or describe_bad_character(text, e.pos))
         except UnexpectedTokenError as e:
-            self._report(describe_unexpected_token(e.token, e.expected, text))
+            self._report(
+                unexpected_token_habit(e.token, e.expected, text)
+                or describe_unexpected_token(e.token, e.expected, text)
+            )
         except LayoutError as e:
             self.error(e.code, e.message, e.start, e.end, e.help)
         except RecursionError:
@@ -194,7 +211,7 @@ class _Parse:
         return Chunk(start, self.source.text[start:end], decls, comments, diagnostics)
 
     def _report(self, p: SyntaxProblem) -> None:
-        self.error(p.code, p.message, p.start, p.end, p.help)
+        self.error(p.code, p.message, p.start, p.end, p.help, p.fix)
 
     def interpolation(self, start: int, end: int) -> ast.Expr | None:
         return cast(ast.Expr | None, self.run(start, end, "interpolation"))
