@@ -248,3 +248,11 @@ def test_the_syntax_page_lists_every_habit() -> None:
     listed = re.findall(r"^\| `([^`]+)`", section, flags=re.MULTILINE)
     assert [h.replace("\\|", "|") for h in listed] == list(HABITS)
     assert {c[0] for c in CASES} == set(HABITS)
+
+
+def test_a_string_in_the_second_interpolation_points_into_it() -> None:
+    text = 'cell f(x: i64) -> String:\n    return "{x} and {g("y")}"\n'
+    d = _diagnostic(text)
+    assert d.span is not None and d.help is not None and d.help.edit is not None
+    assert text[d.span.start : d.span.end] == '"y")'
+    assert d.help.edit.replacement.endswith('val part = g("y")\n    return "{x} and {part')

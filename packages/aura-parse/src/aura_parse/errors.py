@@ -115,8 +115,6 @@ def describe_bad_character(text: str, pos: int) -> SyntaxProblem:
     help = None
     if ch == "'":
         help = 'strings use double quotes: "text"'
-    elif ch == "!":
-        help = "write `not x` for logical negation"
     elif ch in "&|":
         help = "logical operators are the words `and` and `or`"
     return SyntaxProblem("E0013", f"unexpected character `{shown}`", pos, pos + 1, help)

@@ -217,9 +217,10 @@ def _string_in_interpolation(tok: Token, text: str) -> SyntaxProblem | None:
     if m is None or (m.start() > 0 and text[m.start() - 1] in "bB"):
         return None
     outer = m.start()
-    brace = text.index("{", outer)
+    brace = outer + m.group().rindex("{")
+    inner_quote = m.end() - 1
     close = _matching_close(text, brace)
-    if close is None:
+    if close is None or close < inner_quote:
         return None
     expr = text[brace + 1 : close]
     line_start = text.rfind("\n", 0, outer) + 1
@@ -236,7 +237,7 @@ def _string_in_interpolation(tok: Token, text: str) -> SyntaxProblem | None:
     return SyntaxProblem(
         "E0001",
         "a string literal cannot appear inside an interpolation `{...}`",
-        text.index('"', brace),
+        inner_quote,
         close,
         "bind the expression to a `val` first and interpolate its name",
         fix,
