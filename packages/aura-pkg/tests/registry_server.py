@@ -32,6 +32,7 @@ from aura_pkg.server import RateLimit, Settings, create_app
 from aura_pkg.server.accounts import create_user
 from aura_pkg.server.models import User
 from aura_pkg.server.service import RegistryService
+from aura_pkg.server.transport import uvicorn_config
 from aura_pkg.signing import PrivateKey, generate_key, sign_statement
 
 #: Rates no test reaches unless it means to.
@@ -75,7 +76,7 @@ def serve(settings: Settings, port: int = 0) -> Iterator[Running]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="on"))
+    server = uvicorn.Server(uvicorn_config(app, settings, log_level="critical"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -79,6 +79,21 @@ def registry() -> None:
     help="Worker threads for request handlers (more help only when the database is remote).",
 )
 @click.option(
+    "--forwarded-allow-ips",
+    "forwarded",
+    metavar="ADDRESSES",
+    default="",
+    help="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed.  [default: none]",
+)
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="Open connections and running requests at once; more are answered 503.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -95,6 +110,8 @@ def serve(
     address_rate: tuple[float, float] | None,
     token_rate: tuple[float, float] | None,
     threads: int,
+    forwarded: str,
+    max_connections: int,
     log_level: str,
 ) -> None:
     """Serve the registry protocol (and the web UI) over HTTP.
@@ -109,6 +126,7 @@ def serve(
 
     from aura_pkg.server.app import create_app
     from aura_pkg.server.settings import RateLimit, Settings, StartupError
+    from aura_pkg.server.transport import uvicorn_config
     from aura_pkg.server.ui import default_ui_dir
 
     settings = Settings(
@@ -118,6 +136,8 @@ def serve(
         ui_dir=ui_dir if ui_dir is not None else default_ui_dir(),
         fault=os.environ.get(FAULT_ENV) or None,
         threads=threads,
+        max_connections=max_connections,
+        forwarded_allow_ips=tuple(a.strip() for a in forwarded.split(",") if a.strip()),
     )
     if address_rate is not None:
         settings = replace(settings, address_rate=RateLimit(*address_rate))
@@ -144,7 +164,7 @@ def serve(
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     ui = f", web UI from {settings.ui_dir}" if settings.ui_dir is not None else ""
     status(f"Serving the registry at http://{shown}:{bound}{ui} (Ctrl-C stops)")
-    config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
+    config = uvicorn_config(app, settings, log_level=log_level, access_log=log_level == "debug")
     uvicorn.Server(config).run(sockets=[sock])
 
 

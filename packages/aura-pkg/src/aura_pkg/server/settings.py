@@ -60,6 +60,16 @@ class Settings:
     page_size: int = 20
     #: Worker threads for the request handlers, which do the database work.
     threads: int = 4
+    #: The largest request head (request line and headers) the server reads.
+    max_header_bytes: int = 16 * 1024
+    #: Open connections and running requests at once; more are answered 503.
+    max_connections: int = 1000
+    #: Addresses of proxies whose ``X-Forwarded-For`` is believed (none by default).
+    forwarded_allow_ips: tuple[str, ...] = ()
+    #: Resolver steps and seconds one ``/graph`` request may take, and its largest answer.
+    graph_steps: int = 20_000
+    graph_seconds: float = 2.0
+    graph_max_nodes: int = 2_000
     fault: str | None = field(default=None, repr=False)
 
     @property
