@@ -16,7 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aura_pkg.resolver import HEADLINE, Resolution, ResolutionError, resolve
+from aura_pkg.resolver import (
+    HEADLINE,
+    Budget,
+    BudgetExceeded,
+    Resolution,
+    ResolutionError,
+    resolve,
+)
 from aura_pkg.versions import Requirement, Version
 
 V = Version.parse
@@ -458,3 +465,46 @@ def test_solutions_are_valid_and_failures_are_real(case: Case) -> None:
                 reached.add(dep)
                 todo.append(dep)
     assert reached == set(chosen)
+
+
+def pigeonhole(pigeons: int) -> tuple[dict[str, dict[str, dict[str, str]]], dict[str, str]]:
+    """``pigeons`` packages that each need a hole of their own among one fewer holes.
+
+    Unsatisfiable, and conflict learning over versions needs exponentially many
+    steps to prove it: the shape of a request that costs a resolver the most.
+    """
+    holes = pigeons - 1
+    spec: dict[str, dict[str, dict[str, str]]] = {}
+    for p in range(1, pigeons + 1):
+        spec[f"pigeon{p}"] = {f"{h}.0.0": {f"hole{h}": f"={p}.0.0"} for h in range(1, holes + 1)}
+    for h in range(1, holes + 1):
+        spec[f"hole{h}"] = {f"{p}.0.0": {} for p in range(1, pigeons + 1)}
+    return spec, {f"pigeon{p}": "*" for p in range(1, pigeons + 1)}
+
+
+def test_a_step_budget_stops_a_costly_resolution() -> None:
+    spec, deps = pigeonhole(6)
+    requirements = {d: Requirement.parse(r) for d, r in deps.items()}
+    with pytest.raises(BudgetExceeded, match="more than 500 resolver steps") as caught:
+        resolve(Registry(spec), "root", V("1.0.0"), requirements, budget=Budget(500))
+    assert caught.value.steps
+    # Without a budget the same input is (slowly) proven unsatisfiable.
+    with pytest.raises(ResolutionError):
+        resolve(Registry(spec), "root", V("1.0.0"), requirements)
+
+
+def test_a_time_budget_stops_a_resolution_on_a_slow_machine() -> None:
+    spec, deps = pigeonhole(6)
+    requirements = {d: Requirement.parse(r) for d, r in deps.items()}
+    ticks = itertools.count()  # a clock that advances a second per reading
+    budget = Budget(10**9, seconds=3.0, clock=lambda: float(next(ticks)))
+    with pytest.raises(BudgetExceeded, match="more than 3 s") as caught:
+        resolve(Registry(spec), "root", V("1.0.0"), requirements, budget=budget)
+    assert not caught.value.steps
+
+
+def test_a_budget_large_enough_changes_nothing() -> None:
+    spec = {"a": {"1.0.0": {"b": "^1"}}, "b": {"1.0.0": {}, "1.1.0": {}}}
+    requirements = {"a": Requirement.parse("^1")}
+    found = resolve(Registry(spec), "root", V("1.0.0"), requirements, budget=Budget(1000))
+    assert versions_of(found) == {"root": "1.0.0", "a": "1.0.0", "b": "1.1.0"}

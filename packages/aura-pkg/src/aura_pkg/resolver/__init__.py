@@ -27,12 +27,14 @@ from dataclasses import dataclass, field
 
 from aura_pkg.resolver.provider import Packages, PackageSource
 from aura_pkg.resolver.report import HEADLINE, explain
-from aura_pkg.resolver.solver import NoSolution, Solver
+from aura_pkg.resolver.solver import Budget, BudgetExceeded, NoSolution, Solver
 from aura_pkg.resolver.terms import Incompatibility
 from aura_pkg.versions import Requirement, Version
 
 __all__ = [
     "HEADLINE",
+    "Budget",
+    "BudgetExceeded",
     "PackageSource",
     "Resolution",
     "ResolutionError",
@@ -84,18 +86,20 @@ def resolve(
     *,
     locked: Mapping[str, Version] | None = None,
     unlock: Collection[str] = (),
+    budget: Budget | None = None,
 ) -> Resolution:
     """Choose versions for ``root``'s dependencies, transitively.
 
     ``dependencies`` are the root package's requirements (its dev-dependencies
     too, when those are wanted).  ``locked`` and ``unlock`` are described in the
     module documentation.  Raises :class:`ResolutionError` when no solution
-    exists; errors of the source (a registry that cannot be reached) propagate.
+    exists, and :class:`BudgetExceeded` when ``budget`` (no limit when None) runs
+    out first; errors of the source (a registry that cannot be reached) propagate.
     """
     preferred = {n: v for n, v in (locked or {}).items() if n not in unlock and n != root}
     packages = Packages(source, root, root_version, dependencies, preferred)
     try:
-        selected = Solver(packages).solve()
+        selected = Solver(packages, budget).solve()
     except NoSolution as failure:
         report = explain(failure.incompatibility, root)
         raise ResolutionError(report, failure.incompatibility) from None

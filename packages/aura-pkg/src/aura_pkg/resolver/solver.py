@@ -43,7 +43,9 @@ case: a package's dependencies are only consulted when a version is chosen.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from aura_pkg.resolver.partial import PartialSolution
 from aura_pkg.resolver.provider import Packages
@@ -59,7 +61,30 @@ from aura_pkg.resolver.terms import (
 )
 from aura_pkg.versions import Version, VersionSet
 
-__all__ = ["NoSolution", "Solver"]
+__all__ = ["Budget", "BudgetExceeded", "NoSolution", "Solver"]
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How much work one resolution may do: ``steps``, and ``seconds`` of ``clock``.
+
+    A step is one incompatibility examined by propagation, one resolution step
+    of conflict resolution, or one decision.  Steps are counted the same way on
+    every machine, so a step budget refuses the same inputs everywhere; the time
+    budget is a backstop for a machine that is slow for other reasons.
+    """
+
+    steps: int
+    seconds: float | None = None
+    clock: Callable[[], float] = time.monotonic
+
+
+class BudgetExceeded(Exception):
+    """Raised by :meth:`Solver.solve` when the :class:`Budget` runs out; says which part."""
+
+    def __init__(self, message: str, *, steps: bool) -> None:
+        super().__init__(message)
+        self.steps = steps
 
 
 class NoSolution(Exception):
@@ -73,8 +98,15 @@ class NoSolution(Exception):
 class Solver:
     """The state of one resolution; :meth:`solve` runs it once."""
 
-    def __init__(self, packages: Packages) -> None:
+    def __init__(self, packages: Packages, budget: Budget | None = None) -> None:
         self._packages = packages
+        self._budget = budget
+        self._steps = 0
+        self._deadline = (
+            budget.clock() + budget.seconds
+            if budget is not None and budget.seconds is not None
+            else None
+        )
         self._root = packages.root
         self._solution = PartialSolution()
         self._by_package: dict[str, list[Incompatibility]] = {}
@@ -90,8 +122,22 @@ class Solver:
         next_package: str | None = self._root
         while next_package is not None:
             self._propagate(next_package)
+            self._step()
             next_package = self._decide()
         return dict(self._solution.decisions)
+
+    def _step(self) -> None:
+        """Count one step of work; raise :class:`BudgetExceeded` when the budget is spent."""
+        budget = self._budget
+        if budget is None:
+            return
+        self._steps += 1
+        if self._steps > budget.steps:
+            raise BudgetExceeded(f"more than {budget.steps} resolver steps", steps=True)
+        # The clock is read now and then: reading it costs more than a step.
+        deadline = self._deadline
+        if deadline is not None and self._steps % 256 == 0 and budget.clock() > deadline:
+            raise BudgetExceeded(f"more than {budget.seconds:g} s", steps=False)
 
     # -- incompatibilities
 
@@ -112,6 +158,7 @@ class Solver:
             incompatibilities = self._by_package.get(name, [])
             # Newest first: later incompatibilities are the more general, learned ones.
             for i in range(len(incompatibilities) - 1, -1, -1):
+                self._step()
                 incompatibility = incompatibilities[i]
                 unsatisfied: Term | None = None
                 undetermined = False
@@ -202,6 +249,7 @@ class Solver:
                 solution.backtrack(max(previous_level, satisfier.level - 1))
                 return incompatibility
 
+            self._step()
             # Resolution: the satisfier's cause and this incompatibility, without
             # the satisfier's package, imply a new incompatibility one step closer
             # to the decisions responsible.

@@ -10,7 +10,9 @@ current revision in the database (one indexed lookup) knows whether the cached
 bytes are still right.  That check also sees writes made by other server
 processes on a shared PostgreSQL database, which an invalidation in memory
 alone would miss.  The same :class:`RevisionCache` keeps search rankings,
-valid for one size of the transparency log (see :mod:`aura_pkg.server.queries`).
+valid for one size of the transparency log (see :mod:`aura_pkg.server.queries`),
+and dependency graphs (:class:`GraphAnswer`), valid for one state of the whole
+registry (:func:`aura_pkg.server.queries.graph_revision`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-__all__ = ["DocumentCache", "RevisionCache", "Serialised", "serialise"]
+__all__ = ["DocumentCache", "GraphAnswer", "RevisionCache", "Serialised", "graph_size", "serialise"]
 
 T = TypeVar("T")
 
@@ -34,6 +36,22 @@ class Serialised:
 
     body: bytes
     etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class GraphAnswer:
+    """A dependency graph as served, or the refusal that is served instead."""
+
+    document: Serialised | None
+    status: int = 200
+    code: str = ""
+    message: str = ""
+
+
+def graph_size(answer: GraphAnswer) -> int:
+    """Roughly the bytes an answer takes in memory, for the cache's bound."""
+    body = len(answer.document.body) if answer.document is not None else 0
+    return 200 + body + len(answer.message)
 
 
 def serialise(value: Any) -> Serialised:

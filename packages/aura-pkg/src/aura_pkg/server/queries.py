@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from aura_pkg.manifest import check_package_name
 from aura_pkg.registry.index import PackageIndex, Verification, VersionEntry
-from aura_pkg.resolver import ResolutionError, resolve
+from aura_pkg.resolver import Budget, BudgetExceeded, ResolutionError, resolve
 from aura_pkg.server.documents import RevisionCache
 from aura_pkg.server.errors import ApiError
 from aura_pkg.server.models import LogHead, Owner, Package, PackageVersion, User
@@ -32,6 +32,7 @@ __all__ = [
     "bump_revision",
     "dependency_graph",
     "find_version",
+    "graph_revision",
     "index_document",
     "package_info",
     "package_revision",
@@ -325,12 +326,34 @@ class _DatabaseSource:
         return {n: Requirement.parse(r) for n, r in self.requirement_texts(name, version).items()}
 
 
-def dependency_graph(session: Session, name: str, version: str) -> dict[str, Any]:
+def graph_revision(session: Session) -> int:
+    """A number that changes with every write that can change any dependency graph.
+
+    A graph reaches into any package, so it is valid for the whole registry's
+    state: the log's size (which every publication grows) and the sum of the
+    packages' revisions (which every yank, removal and owner change bumps).
+    Both only grow, so the pair never repeats.
+    """
+    size = session.execute(select(LogHead.size).where(LogHead.id == HEAD_ID)).scalar_one()
+    total = session.execute(select(func.coalesce(func.sum(Package.revision), 0))).scalar_one()
+    return (int(size) << 64) | int(total)
+
+
+def dependency_graph(
+    session: Session,
+    name: str,
+    version: str,
+    budget: Budget | None = None,
+    max_nodes: int | None = None,
+) -> dict[str, Any]:
     """``…/{name}/{version}/graph``: the version's resolved dependencies as nodes and edges.
 
     Resolved with the client's PubGrub resolver against this registry, newest
     installable versions first; 409 with the resolver's explanation when the
-    dependencies cannot all be satisfied.
+    dependencies cannot all be satisfied.  ``budget`` bounds the resolver's
+    work and ``max_nodes`` the answer: past either, 422 ``graph_too_costly``
+    (the graph is not computed for anyone, rather than costing every reader),
+    or 503 when it is the budget's time that ran out.
     """
     package, row = find_version(session, name, version)
     root_version = _version(row)
@@ -342,9 +365,26 @@ def dependency_graph(session: Session, name: str, version: str) -> dict[str, Any
             package.name,
             root_version,
             {n: Requirement.parse(r) for n, r in requirements.items()},
+            budget=budget,
         )
     except ResolutionError as exc:
         raise ApiError(409, "unresolvable", exc.report) from None
+    except BudgetExceeded as exc:
+        # Out of steps is the input's doing (422, the same everywhere); out of time is
+        # the machine's load (503: it may succeed later).
+        raise ApiError(
+            422 if exc.steps else 503,
+            "graph_too_costly",
+            f"resolving the dependencies of {package.name} {row.version} took {exc}; "
+            "the registry does not compute this graph",
+        ) from None
+    if max_nodes is not None and len(resolution) > max_nodes:
+        raise ApiError(
+            422,
+            "graph_too_costly",
+            f"the dependency graph of {package.name} {row.version} has {len(resolution)} "
+            f"packages, more than the limit of {max_nodes}",
+        )
 
     def node_id(node: str) -> str:
         return f"{node}@{resolution[node]}"

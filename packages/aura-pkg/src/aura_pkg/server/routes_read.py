@@ -10,8 +10,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from aura_pkg.archive import archive_filename
+from aura_pkg.resolver import Budget
 from aura_pkg.server import queries
-from aura_pkg.server.documents import serialise
+from aura_pkg.server.documents import GraphAnswer, serialise
 from aura_pkg.server.errors import ApiError
 from aura_pkg.server.models import Package, PackageVersion
 from aura_pkg.server.schemas import GraphModel, IndexModel, PackageModel, SearchModel, VersionModel
@@ -91,8 +92,34 @@ def version(request: Request, name: Name, version: VersionText) -> Response:
     summary="The version's dependencies, resolved against this registry",
 )
 def graph(request: Request, name: Name, version: VersionText) -> Response:
-    with service_of(request).sessions() as session:
-        return document(request, queries.dependency_graph(session, name, version))
+    """Cached per registry state (:func:`queries.graph_revision`), refusals included.
+
+    Resolving is the one read whose cost a client chooses, so it runs within a
+    step budget (the same inputs are refused everywhere; the refusal is cached
+    like an answer) and a time budget (a backstop on a slow machine, not
+    cached), and its answer has a size cap.
+    """
+    service = service_of(request)
+    settings = service.settings
+    key = f"{name}/{version}"
+    with service.sessions() as session:
+        revision = queries.graph_revision(session)
+        cached = service.graphs.get(key, revision)
+        if cached is None:
+            budget = Budget(settings.graph_steps, settings.graph_seconds)
+            try:
+                doc = queries.dependency_graph(
+                    session, name, version, budget, settings.graph_max_nodes
+                )
+                cached = service.graphs.put(key, revision, GraphAnswer(serialise(doc)))
+            except ApiError as exc:
+                if exc.status in (404, 409, 422):  # not 503: out of time may pass
+                    refused = GraphAnswer(None, exc.status, exc.code, exc.message)
+                    service.graphs.put(key, revision, refused)
+                raise
+    if cached.document is None:
+        raise ApiError(cached.status, cached.code, cached.message)
+    return send(request, cached.document)
 
 
 @router.get(

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from aura_pkg.server.accounts import Caller, find_caller
 from aura_pkg.server.blobs import BlobStore
 from aura_pkg.server.db import make_engine, make_sessions, migrate, now
-from aura_pkg.server.documents import DocumentCache, RevisionCache
+from aura_pkg.server.documents import DocumentCache, GraphAnswer, RevisionCache, graph_size
 from aura_pkg.server.errors import ApiError
 from aura_pkg.server.keys import check_root_key, load_root_key
 from aura_pkg.server.models import AuditEvent
@@ -63,6 +63,7 @@ class RegistryService:
             self.leaves = LeafCache()
             self.documents = DocumentCache()
             self.rankings = RevisionCache(ranking_size, 4 * 1024 * 1024)
+            self.graphs: RevisionCache[GraphAnswer] = RevisionCache(graph_size, 16 * 1024 * 1024)
             self.log_lock = threading.Lock()
             self.serial_writes = self.engine.dialect.name == "sqlite"
             try:

@@ -67,7 +67,7 @@ class Settings:
     #: Addresses of proxies whose ``X-Forwarded-For`` is believed (none by default).
     forwarded_allow_ips: tuple[str, ...] = ()
     #: Resolver steps and seconds one ``/graph`` request may take, and its largest answer.
-    graph_steps: int = 20_000
+    graph_steps: int = 100_000
     graph_seconds: float = 2.0
     graph_max_nodes: int = 2_000
     fault: str | None = field(default=None, repr=False)
