@@ -18,9 +18,13 @@ import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["BlobStore"]
+__all__ = ["BlobStore", "CorruptBlob"]
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+class CorruptBlob(Exception):
+    """A stored archive whose bytes no longer hash to its checksum (disk or operator error)."""
 
 
 class BlobStore:
@@ -39,7 +43,7 @@ class BlobStore:
         """Store ``data`` durably; returns its checksum."""
         checksum = "sha256:" + hashlib.sha256(data).hexdigest()
         target = self.path(checksum)
-        if target.is_file() and target.stat().st_size == len(data):
+        if self._intact(target, checksum):
             return checksum
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".blob.", suffix=".tmp", dir=target.parent)
@@ -58,11 +62,27 @@ class BlobStore:
         return checksum
 
     def get(self, checksum: str) -> bytes | None:
-        """The stored bytes, as they are on disk (clients check them), or None."""
+        """The stored bytes, or None; :class:`CorruptBlob` when they are not the checksum's.
+
+        Clients check what they download, but a registry that served a damaged
+        archive would only break every install of it; checking here says where the
+        fault is and keeps it from being cached anywhere downstream.
+        """
         try:
-            return self.path(checksum).read_bytes()
+            data = self.path(checksum).read_bytes()
         except FileNotFoundError:
             return None
+        if "sha256:" + hashlib.sha256(data).hexdigest() != checksum:
+            raise CorruptBlob(checksum)
+        return data
+
+    def _intact(self, target: Path, checksum: str) -> bool:
+        """Whether ``target`` holds the bytes of ``checksum`` (a damaged one is rewritten)."""
+        try:
+            data = target.read_bytes()
+        except OSError:
+            return False
+        return "sha256:" + hashlib.sha256(data).hexdigest() == checksum
 
 
 def _sync_directory(path: Path) -> None:

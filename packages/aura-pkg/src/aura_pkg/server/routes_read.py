@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from aura_pkg.archive import archive_filename
 from aura_pkg.resolver import Budget
 from aura_pkg.server import queries
+from aura_pkg.server.blobs import CorruptBlob
 from aura_pkg.server.documents import GraphAnswer, serialise
 from aura_pkg.server.errors import ApiError
 from aura_pkg.server.models import Package, PackageVersion
@@ -135,7 +136,16 @@ def download(request: Request, name: Name, version: VersionText) -> Response:
         ids = (package.id, row.id)
     if row.removed is not None:
         raise ApiError(410, "removed", f"{name} {row.version} was removed: {row.removed}")
-    data = service.blobs.get(row.checksum)
+    try:
+        data = service.blobs.get(row.checksum)
+    except CorruptBlob:
+        _LOG.error("the stored archive of %s %s does not match %s", name, row.version, row.checksum)
+        raise ApiError(
+            500,
+            "corrupt_archive",
+            f"the stored archive of {name} {row.version} does not match its checksum; "
+            "the registry's operator must restore it (publishing the same bytes again does)",
+        ) from None
     if data is None:
         raise ApiError(500, "missing_archive", f"the archive of {name} {row.version} is missing")
     _count_download(request, *ids)
