@@ -109,3 +109,19 @@ def test_forwarded_for_is_believed_from_a_configured_proxy(tmp_path: Path) -> No
         answer = client.get("/api/v1/audit", headers={"X-Forwarded-For": "203.0.113.9"})
         assert answer.status_code == 401
         assert _audited_addresses(running) == ["203.0.113.9"]
+
+
+def test_an_upload_with_a_bad_token_is_refused_before_its_body_is_read(server: Running) -> None:
+    head = (
+        b"PUT /api/v1/packages HTTP/1.1\r\nHost: r\r\n"
+        b"Authorization: Bearer aura_not_a_token\r\n"
+        b"Content-Type: multipart/form-data; boundary=b\r\n"
+        b"Content-Length: 20000000\r\n\r\n"
+    )
+    first = b'--b\r\nContent-Disposition: form-data; name="archive"; filename="a.tar.gz"\r\n\r\n'
+    with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as sock:
+        # 20 MB announced, a few bytes sent: the answer comes without the rest.
+        sock.sendall(head + first + b"x" * 1000)
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
+    assert b"unknown or revoked API token" in answer

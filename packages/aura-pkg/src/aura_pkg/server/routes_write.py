@@ -8,11 +8,14 @@ administrator may yank or change owners of any package).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from aura_pkg.server import queries
 from aura_pkg.server.accounts import Caller, valid_user_name
@@ -36,31 +39,99 @@ Name = Annotated[str, Path(max_length=128)]
 VersionText = Annotated[str, Path(max_length=256)]
 
 
+#: The publish form's text fields and their longest values; the archive is the file part.
+_PUBLISH_FIELDS = {
+    "signature": 200,
+    "key_id": 200,
+    "verification": 100_000,
+    "name": 200,
+    "version": 300,
+    "dependencies": 100_000,
+}
+_REQUIRED = ("signature", "key_id")
+
+_PUBLISH_FORM: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["archive", *_REQUIRED],
+                    "properties": {
+                        "archive": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "NAME-VERSION.tar.gz",
+                        },
+                        **{
+                            field: {"type": "string", "maxLength": size}
+                            for field, size in _PUBLISH_FIELDS.items()
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _invalid_form(message: str) -> ApiError:
+    return ApiError(422, "invalid_request", f"invalid request: {message}")
+
+
+def _text_fields(form: FormData) -> dict[str, str | None]:
+    fields: dict[str, str | None] = {}
+    for field, size in _PUBLISH_FIELDS.items():
+        value = form.get(field)
+        if value is not None and not isinstance(value, str):
+            raise _invalid_form(f"{field}: a text field, not a file")
+        if value is not None and len(value) > size:
+            raise _invalid_form(f"{field}: longer than {size} characters")
+        if value is None and field in _REQUIRED:
+            raise _invalid_form(f"{field}: Field required")
+        fields[field] = value
+    return fields
+
+
 @router.put(
     "/packages",
     response_model=PublishAnswer,
     summary="Publish a version (multipart: archive, signature, key_id)",
+    openapi_extra=_PUBLISH_FORM,
 )
-def publish_version(
-    request: Request,
-    caller: Annotated[Caller, Depends(needs("publish"))],
-    archive: Annotated[UploadFile, File(description="NAME-VERSION.tar.gz")],
-    signature: Annotated[str, Form(max_length=200)],
-    key_id: Annotated[str, Form(max_length=200)],
-    verification: Annotated[str | None, Form(max_length=100_000)] = None,
-    name: Annotated[str | None, Form(max_length=200)] = None,
-    version: Annotated[str | None, Form(max_length=300)] = None,
-    dependencies: Annotated[str | None, Form(max_length=100_000)] = None,
+async def publish_version(
+    request: Request, caller: Annotated[Caller, Depends(needs("publish"))]
 ) -> Response:
+    """The token is checked before a byte of the body is read (the form is read here).
+
+    Declaring the form's fields as parameters would make FastAPI parse the whole
+    multipart body first, spooling an unauthenticated client's upload to disk.
+    """
     service = service_of(request)
     limit = service.settings.limits.max_archive_bytes
-    data = archive.file.read(limit + 1)
+    form = await request.form(max_files=1, max_fields=len(_PUBLISH_FIELDS), max_part_size=200_000)
+    try:
+        archive = form.get("archive")
+        if not isinstance(archive, StarletteUpload):
+            raise _invalid_form("archive: Field required")
+        fields = _text_fields(form)
+        data = await archive.read(limit + 1)
+    finally:
+        await form.close()
     if len(data) > limit:
         raise ApiError(413, "payload_too_large", f"the archive is larger than {limit} bytes")
-    upload = inspect_archive(data, service.settings.limits)
-    check_claims(upload, Claimed(name, version, dependencies))
-    answer = publish(service, origin_of(request), caller, upload, signature, key_id, verification)
-    return document(request, answer)
+
+    def publish_upload() -> dict[str, Any]:
+        upload = inspect_archive(data, service.settings.limits)
+        check_claims(upload, Claimed(fields["name"], fields["version"], fields["dependencies"]))
+        signature, key_id = fields["signature"], fields["key_id"]
+        assert signature is not None and key_id is not None
+        return publish(
+            service, origin_of(request), caller, upload, signature, key_id, fields["verification"]
+        )
+
+    return document(request, await run_in_threadpool(publish_upload))
 
 
 def _owned(session: Session, caller: Caller, name: str) -> int:
