@@ -125,3 +125,14 @@ def test_an_upload_with_a_bad_token_is_refused_before_its_body_is_read(server: R
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
     assert b"unknown or revoked API token" in answer
+
+
+def test_refused_authentications_are_audited_at_a_bounded_rate(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, denied_audit_rate=RateLimit(burst=3, per_second=0))
+    with serve(settings) as running, httpx.Client(base_url=running.url) as client:
+        for i in range(20):
+            bad = {"Authorization": f"Bearer aura_guess_{i}"}
+            answer = client.get("/api/v1/audit", headers=bad)
+            assert answer.status_code == 401
+            assert answer.json()["error"]["message"] == "unknown or revoked API token"
+        assert _audited_addresses(running) == ["127.0.0.1"] * 3

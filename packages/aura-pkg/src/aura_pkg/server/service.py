@@ -28,6 +28,7 @@ from aura_pkg.server.db import make_engine, make_sessions, migrate, now
 from aura_pkg.server.documents import DocumentCache, GraphAnswer, RevisionCache, graph_size
 from aura_pkg.server.errors import ApiError
 from aura_pkg.server.keys import check_root_key, load_root_key
+from aura_pkg.server.limits import TokenBuckets
 from aura_pkg.server.models import AuditEvent
 from aura_pkg.server.queries import ranking_size
 from aura_pkg.server.settings import Settings, StartupError
@@ -65,6 +66,9 @@ class RegistryService:
             self.rankings = RevisionCache(ranking_size, 4 * 1024 * 1024)
             self.graphs: RevisionCache[GraphAnswer] = RevisionCache(graph_size, 16 * 1024 * 1024)
             self.log_lock = threading.Lock()
+            self._denials = TokenBuckets(settings.denied_audit_rate)
+            self._unrecorded: dict[str, int] = {}
+            self._unrecorded_lock = threading.Lock()
             self.serial_writes = self.engine.dialect.name == "sqlite"
             try:
                 with self.sessions.begin() as session:
@@ -178,8 +182,29 @@ class RegistryService:
                 if scope in caller.scopes:
                     return caller
                 message = f"the token has no `{scope}` scope"
-                self._record(origin, caller, "auth", target, "denied", 403, message)
+                self._record_denial(origin, caller, target, 403, message)
                 raise ApiError(403, "forbidden", message)
             reason = "unknown or revoked API token"
-        self._record(origin, None, "auth", target, "denied", 401, reason)
+        self._record_denial(origin, None, target, 401, reason)
         raise ApiError(401, "unauthorized", reason, headers={"WWW-Authenticate": "Bearer"})
+
+    def _record_denial(
+        self, origin: Origin, caller: Caller | None, target: str, status: int, reason: str
+    ) -> None:
+        """Audit a refused authentication, at most at ``denied_audit_rate`` per address.
+
+        Each event is a durable (synced) write, so a client guessing tokens could
+        otherwise make the server write as fast as it asks.  Refusals over the
+        rate are counted, and the count is recorded with the address's next event.
+        """
+        address = origin.address
+        with self._unrecorded_lock:
+            if self._denials.take("audit:" + address):
+                if len(self._unrecorded) >= 50_000:  # many addresses: forget the counts
+                    self._unrecorded.clear()
+                self._unrecorded[address] = self._unrecorded.get(address, 0) + 1
+                return
+            skipped = self._unrecorded.pop(address, 0)
+        if skipped:
+            reason += f" ({skipped} earlier refusals from this address not recorded)"
+        self._record(origin, caller, "auth", target, "denied", status, reason)

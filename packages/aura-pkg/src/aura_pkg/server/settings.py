@@ -56,6 +56,9 @@ class Settings:
     address_rate: RateLimit = RateLimit(burst=600, per_second=50)
     #: Every request carrying a token, per token.
     token_rate: RateLimit = RateLimit(burst=120, per_second=2)
+    #: Audit events of refused authentications recorded per client address (the rest
+    #: are counted, and the count is recorded with the next event that is).
+    denied_audit_rate: RateLimit = RateLimit(burst=10, per_second=0.1)
     #: Page size of search results and of the audit log.
     page_size: int = 20
     #: Worker threads for the request handlers, which do the database work.
