@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from aura_pkg.server import routes_read, routes_trust, routes_write
 from aura_pkg.server.errors import install_error_handlers
+from aura_pkg.server.headers import SecurityHeaders
 from aura_pkg.server.limits import BodyLimit, RateLimiter, TokenBuckets
 from aura_pkg.server.service import RegistryService
 from aura_pkg.server.settings import Settings
@@ -57,7 +58,9 @@ def create_app(settings: Settings) -> FastAPI:
         version=_version(),
         description="The registry protocol of the Aura package manager (spec/packages.md).",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        # FastAPI's documentation page loads Swagger UI from a CDN, which would make
+        # every visitor's browser trust a third party; the OpenAPI document stays.
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -77,4 +80,5 @@ def create_app(settings: Settings) -> FastAPI:
         addresses=TokenBuckets(settings.address_rate),
         tokens=TokenBuckets(settings.token_rate),
     )
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so on every answer
     return app

@@ -8,6 +8,7 @@ waiting rather than failing on a busy database).
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,26 @@ def make_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"check_same_thread": False})
             if engine.url.database and engine.url.database != ":memory:":
-                Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+                _private_file(Path(engine.url.database))
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StartupError(f"cannot use the database {_safe(url)}: {exc}") from None
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file readable by its owner only, or make an existing one so.
+
+    It holds token hashes and the audit log.  SQLite gives its journal files
+    (``-wal``, ``-shm``) the database file's permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+    for journal in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if journal.exists():
+            os.chmod(journal, 0o600)
 
 
 def _safe(url: str) -> str:
