@@ -52,6 +52,8 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.headers = dict(headers or {})
+        #: Set once the refusal is in the audit log, so that it is recorded once.
+        self.audited = False
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aura_pkg.server import queries
 from aura_pkg.server.accounts import Caller, valid_user_name
@@ -29,6 +30,7 @@ from aura_pkg.server.schemas import (
     RemoveRequest,
     YankAnswer,
 )
+from aura_pkg.server.service import RegistryService
 from aura_pkg.server.web import ERRORS, document, needs, origin_of, service_of
 
 __all__ = ["router"]
@@ -109,6 +111,24 @@ async def publish_version(
     multipart body first, spooling an unauthenticated client's upload to disk.
     """
     service = service_of(request)
+    try:
+        return await _publish_form(request, service, caller)
+    except StarletteHTTPException as exc:  # a malformed multipart body
+        refused = ApiError(exc.status_code, "invalid_request", str(exc.detail))
+        await run_in_threadpool(_audit_refusal, request, caller, refused)
+        raise
+    except ApiError as exc:
+        # Refusals before the database step (the form, the archive's checks) are
+        # audited here; those of the step itself already were.
+        await run_in_threadpool(_audit_refusal, request, caller, exc)
+        raise
+
+
+def _audit_refusal(request: Request, caller: Caller, exc: ApiError) -> None:
+    service_of(request).record_refusal(origin_of(request), caller, "publish", "(upload)", exc)
+
+
+async def _publish_form(request: Request, service: RegistryService, caller: Caller) -> Response:
     limit = service.settings.limits.max_archive_bytes
     form = await request.form(max_files=1, max_fields=len(_PUBLISH_FIELDS), max_part_size=200_000)
     try:

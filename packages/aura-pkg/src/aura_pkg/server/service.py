@@ -115,7 +115,7 @@ class RegistryService:
                 session.commit()
             except ApiError as exc:
                 session.rollback()
-                self._record(origin, caller, action, target, "refused", exc.status, exc.message)
+                self.record_refusal(origin, caller, action, target, exc)
                 raise
             except BaseException as exc:
                 session.rollback()
@@ -124,6 +124,14 @@ class RegistryService:
                 raise
             finally:
                 session.close()
+
+    def record_refusal(
+        self, origin: Origin, caller: Caller | None, action: str, target: str, exc: ApiError
+    ) -> None:
+        """Audit a refused write once, wherever in its checks it was refused."""
+        if not exc.audited:
+            exc.audited = True
+            self._record(origin, caller, action, target, "refused", exc.status, exc.message)
 
     def _event(
         self,
