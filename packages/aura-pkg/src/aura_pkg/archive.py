@@ -36,20 +36,23 @@ from aura_pkg.versions import Version, VersionError
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "TOP_LEVEL_FILES",
     "Archive",
     "Limits",
     "archive_filename",
     "archive_identity",
     "build_archive",
     "checksum",
+    "entry_sort_key",
     "extract_archive",
+    "gunzip_archive",
     "package_files",
     "read_archive_manifest",
     "verify_checksum",
 ]
 
 _MiB = 1024 * 1024
-_TOP_LEVEL = re.compile(r"(readme|licen[cs]e)([.-].*)?", re.IGNORECASE)
+TOP_LEVEL_FILES = re.compile(r"(readme|licen[cs]e)([.-].*)?", re.IGNORECASE)
 _CHECKSUM = re.compile(r"sha256:[0-9a-f]{64}")
 
 
@@ -112,7 +115,8 @@ class Archive:
         return path
 
 
-def _sort_key(relative: str) -> tuple[bytes, ...]:
+def entry_sort_key(relative: str) -> tuple[bytes, ...]:
+    """The canonical order of archive entries: by path components, as UTF-8 bytes."""
     return tuple(part.encode("utf-8") for part in relative.split("/"))
 
 
@@ -165,7 +169,7 @@ def package_files(package_dir: Path | str, package: str = "package") -> tuple[st
     root = Path(package_dir)
     files = []
     for entry in sorted(os.scandir(root), key=lambda e: e.name.encode("utf-8", "replace")):
-        if entry.name == MANIFEST_FILE or _TOP_LEVEL.fullmatch(entry.name):
+        if entry.name == MANIFEST_FILE or TOP_LEVEL_FILES.fullmatch(entry.name):
             _check_name(entry.name, package)
             if _is_file(Path(entry.path), entry.name, package):
                 files.append(entry.name)
@@ -181,7 +185,7 @@ def package_files(package_dir: Path | str, package: str = "package") -> tuple[st
             "no src/lib.aura (a library's root) or src/main.aura (an application's)",
             package=package,
         )
-    return tuple(sorted(files, key=_sort_key))
+    return tuple(sorted(files, key=entry_sort_key))
 
 
 def _tar_entry(name: str, *, directory: bool, size: int = 0) -> tarfile.TarInfo:
@@ -215,7 +219,7 @@ def build_archive(package_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> A
     prefix = f"{manifest.name}-{manifest.version}"
     files = package_files(root, package)
     directories = {"/".join(f.split("/")[:i]) for f in files for i in range(1, f.count("/") + 1)}
-    entries = sorted([*files, *directories], key=_sort_key)
+    entries = sorted([*files, *directories], key=entry_sort_key)
     if len(entries) + 1 > limits.max_entries:
         raise ArchiveError(
             f"{len(entries) + 1} entries, over the limit of {limits.max_entries}",
@@ -257,7 +261,8 @@ def build_archive(package_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> A
     return Archive(manifest.name, manifest.version, data)
 
 
-def _gunzip(data: bytes, limits: Limits, package: str) -> bytes:
+def gunzip_archive(data: bytes, limits: Limits, package: str) -> bytes:
+    """The tar inside the gzip archive ``data``, within ``limits``; ArchiveError otherwise."""
     if len(data) > limits.max_archive_bytes:
         raise ArchiveError(
             f"the archive has {len(data)} bytes, over the limit of {limits.max_archive_bytes}",
@@ -303,7 +308,7 @@ def _members(
     data: bytes, prefix: str, limits: Limits, package: str
 ) -> Iterator[tuple[str, bytes | None]]:
     """Each entry as (path below ``prefix/``, content or None for a directory), checked."""
-    tar_bytes = _gunzip(data, limits, package)
+    tar_bytes = gunzip_archive(data, limits, package)
     seen: set[str] = set()
     try:
         with tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:") as tar:

@@ -21,9 +21,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from aura_pkg.archive import Limits, _members, archive_identity, checksum
+
 # The archive module's entry reader is the client's safe-extraction check itself;
 # reusing it (within this distribution) keeps the registry and installs in step.
-from aura_pkg.archive import Limits, _members, archive_identity, checksum
+from aura_pkg.canonical import archive_problem
 from aura_pkg.errors import ArchiveError, ManifestError, TrustError
 from aura_pkg.manifest import (
     MANIFEST_FILE,
@@ -113,6 +115,9 @@ def inspect_archive(data: bytes, limits: Limits) -> Upload:
         raise _invalid(str(exc)) from None
     if manifest_bytes is None:
         raise _invalid(f"{package}: the archive has no {MANIFEST_FILE}")
+    problem = archive_problem(data, f"{name}-{version}", limits, package)
+    if problem is not None:
+        raise _invalid(f"{package}: {problem}; publish archives built by `aura pkg publish`")
     try:
         manifest = parse_manifest(
             manifest_bytes.decode("utf-8"), f"{name}-{version}/{MANIFEST_FILE}"
