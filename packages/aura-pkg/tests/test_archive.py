@@ -16,6 +16,7 @@ import pytest
 
 from aura_pkg.archive import (
     Limits,
+    UnpackBudget,
     archive_filename,
     build_archive,
     checksum,
@@ -371,3 +372,25 @@ def test_read_archive_manifest_errors() -> None:
     bad = tar_gz([GOOD[0], entry("wrap-1.0.0/aura.toml", b"[package]\nname = 1\n")])
     with pytest.raises(ArchiveError, match=re.escape("wrap 1.0.0: invalid aura.toml")):
         read_archive_manifest(bad, "wrap", "1.0.0")
+
+
+def test_an_archive_compressed_past_the_ratio_is_refused(tmp_path: Path) -> None:
+    manifest = '[package]\nname = "dense"\nversion = "1.0.0"\n'
+    tree = make_tree(tmp_path / "dense", {"aura.toml": manifest, "src/lib.aura": ""})
+    (tree / "src/lib.aura").write_bytes(b" " * (20 * 1024 * 1024))  # 20 MiB of spaces
+    archive = build_archive(tree)
+    target = tmp_path / "out"
+    with pytest.raises(ArchiveError, match="more than 200 times its size"):
+        extract_archive(archive.data, "dense", "1.0.0", target)
+    assert not target.exists()
+
+
+def test_one_install_draws_on_one_total(tmp_path: Path) -> None:
+    archive = build_archive(make_tree(tmp_path / "wrap", FILES))
+    size = sum(len(v.encode()) for v in FILES.values())
+    budget = UnpackBudget(2 * size)
+    extract_archive(archive.data, "wrap", "1.0.0", tmp_path / "one", budget=budget)
+    extract_archive(archive.data, "wrap", "1.0.0", tmp_path / "two", budget=budget)
+    with pytest.raises(ArchiveError, match=f"would unpack more than {2 * size} bytes in all"):
+        extract_archive(archive.data, "wrap", "1.0.0", tmp_path / "three", budget=budget)
+    assert not (tmp_path / "three").exists()

@@ -24,6 +24,7 @@ import shutil
 import stat
 import tarfile
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ __all__ = [
     "TOP_LEVEL_FILES",
     "Archive",
     "Limits",
+    "UnpackBudget",
     "archive_filename",
     "archive_identity",
     "build_archive",
@@ -67,6 +69,38 @@ class Limits:
     max_archive_bytes: int = 32 * _MiB
     max_unpacked_bytes: int = 128 * _MiB
     max_entries: int = 10_000
+    #: Unpacked bytes per archive byte, once an archive unpacks to more than 8 MiB
+    #: (source text compresses 4-10:1; a tar of a few tiny files more, but stays small).
+    max_ratio: int = 200
+    #: The files every archive of one install may write together.
+    max_install_bytes: int = 512 * _MiB
+
+
+_RATIO_FLOOR = 8 * _MiB
+
+
+class UnpackBudget:
+    """What the archives of one install may still write, shared by its extraction threads.
+
+    The one mutable piece here, by necessity: the packages of an install are
+    extracted in parallel and draw on one total.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._left = total
+        self._lock = threading.Lock()
+
+    def take(self, size: int, package: str) -> None:
+        """Reserve ``size`` bytes, or ArchiveError when the install would pass its total."""
+        with self._lock:
+            if size > self._left:
+                raise ArchiveError(
+                    f"the install would unpack more than {self.total} bytes in all "
+                    f"({size} more for this archive, {self._left} left)",
+                    package=package,
+                )
+            self._left -= size
 
 
 DEFAULT_LIMITS = Limits()
@@ -278,6 +312,12 @@ def gunzip_archive(data: bytes, limits: Limits, package: str) -> bytes:
             f"the archive unpacks to more than {limits.max_unpacked_bytes} bytes",
             package=package,
         )
+    if len(tar_bytes) > _RATIO_FLOOR and len(tar_bytes) > limits.max_ratio * len(data):
+        raise ArchiveError(
+            f"the archive unpacks to {len(tar_bytes)} bytes from {len(data)}, more than "
+            f"{limits.max_ratio} times its size",
+            package=package,
+        )
     if not decompressor.eof:
         raise ArchiveError("truncated archive (the gzip stream ends early)", package=package)
     if decompressor.unused_data:
@@ -391,8 +431,11 @@ def extract_archive(
     version: Version | str,
     target: Path | str,
     limits: Limits = DEFAULT_LIMITS,
+    budget: UnpackBudget | None = None,
 ) -> Path:
     """Extract the archive of ``name version`` so that ``target`` holds its ``NAME-VERSION/``.
+
+    ``budget`` is the install's total, drawn on before anything is written.
 
     Every entry is checked before anything is written; the files go to a
     temporary directory beside ``target`` that then replaces it.  Files get mode
@@ -403,6 +446,8 @@ def extract_archive(
     members = list(_members(data, f"{name}-{version}", limits, package))
     if not any(p == MANIFEST_FILE and c is not None for p, c in members):
         raise ArchiveError(f"the archive has no {MANIFEST_FILE}", package=package)
+    if budget is not None:
+        budget.take(sum(len(c) for _, c in members if c is not None), package)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from aura_pkg._files import copy_tree_linked, exclusive_lock, write_atomic
-from aura_pkg.archive import extract_archive
+from aura_pkg.archive import DEFAULT_LIMITS, UnpackBudget, extract_archive
 from aura_pkg.deps_index import (
     DEPS_DIR,
     DepsIndex,
@@ -301,6 +301,10 @@ def _fetch_all(
             )
         )
 
+        # One total for the whole install: each archive is within its own limits, but
+        # many small downloads could otherwise still write gigabytes.
+        budget = UnpackBudget(DEFAULT_LIMITS.max_install_bytes)
+
         def one(p: LockedPackage) -> VerifiedArchive:
             entry = indexes[p.name].get(p.version)
             if entry is None:
@@ -313,7 +317,7 @@ def _fetch_all(
                 state, registry, p.name, entry, data, locked=p, require_verified=require_verified
             )
             _check_locked_dependencies(p, entry, lock)
-            extract_archive(data, p.name, p.version, staging / _dirname(p))
+            extract_archive(data, p.name, p.version, staging / _dirname(p), budget=budget)
             return verified
 
         with _progress_bar(progress, len(wanted)) as advance:
