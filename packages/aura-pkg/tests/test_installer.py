@@ -467,3 +467,22 @@ def test_lock_from_resolution_with_path_packages(world: Any) -> None:
     assert util.source == "path+../util" and util.checksum is None
     with pytest.raises(RegistryError, match="none was given"):
         lock_from_resolution(resolution, None, path_packages={"util": "../util"})
+
+
+def test_a_deps_directory_from_elsewhere_is_not_trusted(world: Any, installed: Any) -> None:
+    project, lock = installed
+    clone = world.project("clone", {"a": "^1"})
+    (clone / "aura.toml").write_bytes((project / "aura.toml").read_bytes())
+    # As if committed to a repository and checked out: same bytes, one file altered.
+    shutil.copytree(project / ".aura/deps", clone / ".aura/deps")
+    (clone / ".aura/deps/a-1.0.0/src/lib.aura").write_text("pub cell evil() -> i64:\n    1\n")
+    before = rw.snapshot(clone / ".aura")
+    with pytest.raises(PackageError, match="a registry is needed"):
+        install(clone, lock, None)
+    assert rw.snapshot(clone / ".aura") == before
+    result = install(clone, lock, world.registry(), progress=False)
+    assert result.reused == () and len(result.installed) == 3
+    restored = (clone / ".aura/deps/a-1.0.0/src/lib.aura").read_bytes()
+    assert restored == (project / ".aura/deps/a-1.0.0/src/lib.aura").read_bytes()
+    # Written here now: the next install trusts it.
+    assert not install(clone, lock, None).changed

@@ -53,7 +53,7 @@ __all__ = ["INSTALL_STATE_FILE", "InstallResult", "install", "lock_from_resoluti
 
 #: Beside ``index.toml``: which checksum each installed directory came from.
 INSTALL_STATE_FILE = "installed.json"
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 T = TypeVar("T")
 
 
@@ -181,17 +181,38 @@ def _dirname(p: LockedPackage) -> str:
     return f"{p.name}-{p.version}"
 
 
-def _render_state(entries: Mapping[str, tuple[str, bool]]) -> bytes:
+def _identity(directory: Path) -> list[int]:
+    """Which directory ``directory`` is on this machine: its device and inode numbers.
+
+    Renames keep them, so the staging directory's identity is the installed one's;
+    a ``.aura/deps`` that arrived another way (committed to a repository, copied,
+    unpacked) has another.
+    """
+    try:
+        info = directory.stat()
+    except OSError:
+        return []
+    return [info.st_dev, info.st_ino]
+
+
+def _render_state(entries: Mapping[str, tuple[str, bool]], directory: Path) -> bytes:
     packages = {d: {"checksum": c, "verified": v} for d, (c, v) in sorted(entries.items())}
-    doc = {"packages": packages, "version": _STATE_VERSION}
+    doc = {"directory": _identity(directory), "packages": packages, "version": _STATE_VERSION}
     return json.dumps(doc, indent=2, sort_keys=True).encode() + b"\n"
 
 
 def _read_state(deps: Path) -> dict[str, tuple[str, bool]]:
-    """The recorded checksum (and completeness of verification) of each installed directory."""
+    """The recorded checksum (and completeness of verification) of each installed directory.
+
+    Only a state this machine's installer wrote into this very directory is
+    believed: the checksums of one that came from elsewhere say nothing about
+    the files beside it, so every package of it is downloaded and verified again.
+    """
     try:
         doc = json.loads((deps / INSTALL_STATE_FILE).read_bytes())
-        packages = doc["packages"] if doc.get("version") == _STATE_VERSION else {}
+        if doc.get("version") != _STATE_VERSION or doc.get("directory") != _identity(deps):
+            return {}
+        packages = doc["packages"]
         return {d: (str(e["checksum"]), e.get("verified") is True) for d, e in packages.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
@@ -387,7 +408,7 @@ def install(
         if (
             not wanted
             and _read_bytes(deps / "index.toml") == index_text
-            and _read_bytes(deps / INSTALL_STATE_FILE) == _render_state(state)
+            and _read_bytes(deps / INSTALL_STATE_FILE) == _render_state(state, deps)
             and {e.name for e in deps.iterdir()} == expected
         ):
             return InstallResult((), tuple(p.id for p in reusable), path_ids, changed=False)
@@ -417,7 +438,7 @@ def install(
                         summary is not None and summary.complete,
                     )
             write_atomic(staging / "index.toml", index_text)
-            write_atomic(staging / INSTALL_STATE_FILE, _render_state(state))
+            write_atomic(staging / INSTALL_STATE_FILE, _render_state(state, staging))
             os.chmod(staging, 0o755)
             _swap(staging, deps)
         except OSError as exc:
