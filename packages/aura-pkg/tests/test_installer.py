@@ -124,7 +124,9 @@ def test_offline_says_exactly_what_is_missing(world: Any) -> None:
     project = world.project("app", {"a": "^1"})
     with pytest.raises(OfflineError, match=r"the index of `a`.*not in the cache"):
         world.lock(project, offline)
-    lock = world.lock(project, online)  # the indexes are cached now, but not the trust state
+    lock = world.lock(project, online)  # locking proved the entries: the key is pinned
+    assert fresh.pinned_root_key(world.url) == world.root_key
+    fresh.pinned_root_key_file(world.url).unlink()  # as if the indexes came without it
     with pytest.raises(OfflineError, match="never contacted, so its root key is not pinned"):
         install(project, lock, offline, progress=False)
     first = world.project("first", {"c": "0.3"})
@@ -206,6 +208,17 @@ def relock(world: Any, project: Path, deps: dict[str, str]) -> Lockfile:
     return lock
 
 
+def lock_fails(
+    world: Any, project: Path, deps: dict[str, str], error: type[PackageError], match: str
+) -> PackageError:
+    """Locking refuses an entry it cannot prove, before any checksum is written."""
+    before = rw.snapshot(project / ".aura")
+    with pytest.raises(error, match=match) as info:
+        relock(world, project, deps)
+    assert rw.snapshot(project / ".aura") == before, "the installed state changed"
+    return info.value
+
+
 def test_unknown_package(world: Any, installed: Any) -> None:
     project, _ = installed
     phantom = LockedPackage("phantom", V("1.0.0"), f"registry+{world.url}", "sha256:" + "0" * 64, 0)
@@ -256,10 +269,12 @@ def test_signed_but_corrupted_archive(world: Any, installed: Any, damage: str) -
 def test_bad_signature(world: Any, installed: Any) -> None:
     project, _ = installed
     world.publish("d", "1.0.0")
+    lock = relock(world, project, {"a": "^1", "d": "1"})
     other = world.index_doc("c")["versions"][0]["signature"]
     world.edit_version("d", "1.0.0", signature=other)
-    lock = relock(world, project, {"a": "^1", "d": "1"})
     error = fails(project, lock, world.registry(), TrustError, "publisher signature does not match")
+    assert error.package == "d 1.0.0"
+    error = lock_fails(world, project, {"a": "^1", "d": "1"}, TrustError, "signature does not")
     assert error.package == "d 1.0.0"
 
 
@@ -288,8 +303,7 @@ def test_key_missing_from_the_key_list(world: Any, installed: Any) -> None:
         build_archive(rw.write_package(world.tmp / "e", "e", "1.0.0")).data,
         key=generate_key()[0],
     )
-    lock = relock(world, project, {"a": "^1", "e": "1"})
-    fails(project, lock, world.registry(), TrustError, "not in the key list")
+    lock_fails(world, project, {"a": "^1", "e": "1"}, TrustError, "not in the key list")
 
 
 def test_key_list_not_signed_by_the_root(world: Any, installed: Any) -> None:
@@ -333,13 +347,15 @@ def test_statement_not_in_the_log(world: Any, installed: Any) -> None:
 def test_rewritten_log_is_caught_by_consistency(world: Any, installed: Any, rewrite: str) -> None:
     project, _ = installed
     world.publish("d", "1.0.0")
-    lock = relock(world, project, {"a": "^1", "d": "1"})
+    lock = relock(world, project, {"a": "^1", "d": "1"})  # the client saw 5 entries
+    if rewrite == "grow":
+        world.publish("f", "1.0.0")
     entries = world.log_entries()
     if rewrite == "shrink":
         world.write_log(entries[:2])
-        match = "shrank from 4 to 2"
+        match = "shrank from 5 to 2"
     elif rewrite == "same-size":
-        world.write_log([entries[1], entries[0], *entries[2:4]])
+        world.write_log([entries[1], entries[0], *entries[2:5]])
         match = "different root hash"
     else:
         world.write_log([entries[1], entries[0], *entries[2:]])
@@ -354,8 +370,7 @@ def test_a_different_root_key_after_pinning(world: Any, installed: Any) -> None:
     init_file_registry(world.registry_path)  # same place, new root key
     world.registry().register_key(world.publisher.public_key(), Credentials(owner="ada"))
     world.publish("d", "1.0.0")
-    (project / "aura.toml").write_text(rw.manifest_text("app", "0.1.0", {"d": "1"}))
-    error = fails(project, world.lock(project), world.registry(), TrustError, "presents root key")
+    error = lock_fails(world, project, {"d": "1"}, TrustError, "presents root key")
     assert "pinned in" in str(error) and world.url in str(error)
 
 
@@ -420,8 +435,8 @@ def test_log_index_beyond_the_tree_head(world: Any, installed: Any) -> None:
     project, _ = installed
     world.publish("d", "1.0.0")
     world.edit_version("d", "1.0.0", log_index=99)  # not covered by the signature
-    lock = relock(world, project, {"a": "^1", "d": "1"})
-    error = fails(project, lock, world.registry(), ProofError, "index 99, beyond the signed")
+    deps = {"a": "^1", "d": "1"}
+    error = lock_fails(world, project, deps, ProofError, "index 99, beyond the signed")
     assert error.package == "d 1.0.0"
 
 

@@ -43,7 +43,14 @@ from aura_pkg.manifest import MANIFEST_FILE, Dependency, Manifest, import_name, 
 from aura_pkg.registry import Registry, RegistryError, UnknownPackageError, normalize_registry_url
 from aura_pkg.registry.index import PackageIndex, VersionEntry
 from aura_pkg.signing import PublicKey
-from aura_pkg.verify import VerifiedArchive, check_entry, establish_trust, verify_archive
+from aura_pkg.verify import (
+    TrustState,
+    VerifiedArchive,
+    check_entry,
+    establish_trust,
+    verify_archive,
+    verify_entry,
+)
 from aura_pkg.versions import Requirement
 
 if TYPE_CHECKING:  # the resolver is not needed to install from a lock file
@@ -72,6 +79,7 @@ def lock_from_resolution(
     registry: Registry | None,
     *,
     path_packages: Mapping[str, str] | None = None,
+    root_key: PublicKey | None = None,
 ) -> Lockfile:
     """The lock file of a resolution: each registry version with its checksum and log index.
 
@@ -81,6 +89,8 @@ def lock_from_resolution(
     """
     paths = dict(path_packages or {})
     out = []
+    state: TrustState | None = None
+    leaves: dict[int, bytes] = {}
     for name, version in resolution.packages().items():
         deps = tuple(PackageId(d, v) for d, v in resolution.dependencies.get(name, {}).items())
         if name in paths:
@@ -93,8 +103,16 @@ def lock_from_resolution(
             raise UnknownPackageError(
                 f"version {version} is not in registry {registry.url}", package=name
             )
+        # A checksum goes into the lock file only once the entry is proven: signed by a
+        # valid key and in the log (as an install checks), never on the index's word.
+        check_entry(registry, name, entry)
+        if state is None:
+            state = establish_trust(registry, root_key=root_key)
+        leaves[entry.log_index] = verify_entry(state, registry, name, entry)
         source = registry_source(registry.url)
         out.append(LockedPackage(name, version, source, entry.checksum, entry.log_index, deps))
+    if registry is not None and leaves:
+        registry.cache.record_verified_leaves(registry.url, leaves)
     return Lockfile(tuple(out))
 
 

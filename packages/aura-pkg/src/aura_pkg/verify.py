@@ -41,6 +41,7 @@ __all__ = [
     "check_entry",
     "establish_trust",
     "verify_archive",
+    "verify_entry",
 ]
 
 
@@ -207,19 +208,7 @@ def verify_archive(
     package = f"{name} {entry.version}"
     check_entry(registry, name, entry, locked=locked, require_verified=require_verified)
     verify_checksum(data, entry.checksum, package)
-    key = state.keys.get(entry.key_id)
-    if key is None:
-        raise TrustError(
-            f"signed by key {entry.key_id[:16]}…, which is not in the key list of registry "
-            f"{registry.url}",
-            package=package,
-        )
-    verify_statement(
-        key.public_key, entry.signature, name, entry.version, entry.checksum, entry.dependencies
-    )
-    state.keys.check(entry.key_id, entry.log_index, package)
-    leaf = leaf_hash(canonical_json(entry.statement(name)))
-    _verify_inclusion(state, registry, package, entry.log_index, leaf)
+    leaf = verify_entry(state, registry, name, entry)
     manifest = read_archive_manifest(data, name, entry.version)
     if manifest.name != name or manifest.version != entry.version:
         raise TrustError(
@@ -233,6 +222,30 @@ def verify_archive(
             package=package,
         )
     return VerifiedArchive(name, entry, data, leaf)
+
+
+def verify_entry(state: TrustState, registry: Registry, name: str, entry: VersionEntry) -> bytes:
+    """The checks of an index entry against the registry's trust: the publisher's signature,
+    the key valid at the entry's log index, and the statement included in the log.
+
+    What ``aura pkg lock`` runs before it writes a checksum, and what every
+    install runs again.  Returns the entry's leaf hash.
+    """
+    package = f"{name} {entry.version}"
+    key = state.keys.get(entry.key_id)
+    if key is None:
+        raise TrustError(
+            f"signed by key {entry.key_id[:16]}…, which is not in the key list of registry "
+            f"{registry.url}",
+            package=package,
+        )
+    verify_statement(
+        key.public_key, entry.signature, name, entry.version, entry.checksum, entry.dependencies
+    )
+    state.keys.check(entry.key_id, entry.log_index, package)
+    leaf = leaf_hash(canonical_json(entry.statement(name)))
+    _verify_inclusion(state, registry, package, entry.log_index, leaf)
+    return leaf
 
 
 def _deps(dependencies: Mapping[str, str]) -> str:
