@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from native_pair import native_and_interpreted
 
 from aura_backend_llvm.build_command import program_ir
 from aura_backend_llvm.pipeline import Options, optimise
@@ -26,18 +26,7 @@ cell main():
 
 
 def _native_and_interpreted(tmp_path: Path, source: str) -> tuple[str, str]:
-    src = tmp_path / "rec.aura"
-    src.write_text(source, encoding="utf-8")
-    exe = tmp_path / "rec"
-    built = CliRunner().invoke(main, ["build", str(src), "-o", str(exe)])
-    assert built.exit_code == 0, built.output
-    native = subprocess.run([str(exe)], capture_output=True, text=True, check=False)
-    interp = subprocess.run(
-        [str(Path(sys.executable).with_name("aura")), "run", str(src)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    native, interp = native_and_interpreted(tmp_path, source, "rec")
     assert native.returncode == interp.returncode == 101
     assert native.stdout == interp.stdout
     return native.stderr, interp.stderr
