@@ -135,7 +135,14 @@ class ExprGen(OpsGen, SpecOpsGen):
         ety = self.llvm(t.elem)
         values = [self.narrow(self.owned(x), t.elem, x.span) for x in e.elems]
         n = ir.Constant(I64, len(values))
-        v = self.rt("aura_vec_new", n, ir.Constant(I64, elem_size(self.mg, self.ty(t.elem))))
+        size = ir.Constant(I64, elem_size(self.mg, self.ty(t.elem)))
+        if values and all(isinstance(x, ir.Constant) for x in values):
+            # One constant array and one copy: a store per element puts the
+            # whole literal in one basic block, which LLVM's instruction
+            # selection handles in superlinear time.
+            table = self.mg.const_array(ir.ArrayType(ety, len(values)), values)
+            return self.rt("aura_vec_from_data", opaque(table), n, size)
+        v = self.rt("aura_vec_new", n, size)
         data = self.vec_data(v)
         for i, x in enumerate(values):
             self.b.store(x, self.b.gep(data, [ir.Constant(I64, i)], source_etype=ety))

@@ -154,6 +154,15 @@ class ModuleGen:
             self._cstrings[text] = found
         return found
 
+    def const_array(self, ty: ir.ArrayType, values: list[ir.Value]) -> ir.GlobalVariable:
+        """A read-only private array initialised with ``values`` (constants)."""
+        found = ir.GlobalVariable(self.module, ty, self.fresh("arr"))
+        found.global_constant = True
+        found.linkage = "private"
+        found.unnamed_addr = True
+        found.initializer = ir.Constant(ty, values)
+        return found
+
     def string(self, text: str) -> ir.GlobalVariable:
         """A static ``AuraStr`` holding ``text``."""
         found = self._strings.get(text)

@@ -63,6 +63,7 @@ RUNTIME: dict[str, tuple[ir.Type, tuple[ir.Type, ...], bool]] = {
     "aura_int_to_str": (PTR, (I64, I32), False),
     "aura_vec_new": (PTR, (I64, I64), False),
     "aura_vec_clone": (PTR, (PTR, I64), False),
+    "aura_vec_from_data": (PTR, (PTR, I64, I64), False),
     "aura_vec_reserve": (VOID, (PTR, I64, I64), False),
     "aura_vec_sort": (VOID, (PTR, I32, I64), False),
     "aura_map_new": (PTR, (I32, I32), False),

@@ -123,6 +123,7 @@ AuraStr *aura_int_to_str(int64_t v, int32_t ty);
 /* Vectors. */
 AuraVec *aura_vec_new(int64_t cap, int64_t esize);
 AuraVec *aura_vec_clone(AuraVec *v, int64_t esize);
+AuraVec *aura_vec_from_data(const void *data, int64_t len, int64_t esize);
 void aura_vec_reserve(AuraVec *v, int64_t need, int64_t esize);
 void *aura_vec_insert_at(int32_t site, AuraVec *v, int64_t i, int64_t esize);
 void aura_vec_remove_at(int32_t site, AuraVec *v, int64_t i, int64_t esize, void *out);

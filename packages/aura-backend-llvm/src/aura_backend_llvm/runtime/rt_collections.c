@@ -17,6 +17,16 @@ AuraVec *aura_vec_new(int64_t cap, int64_t esize) {
     return v;
 }
 
+/* A vector literal whose elements are all constants: one copy of the
+   constant array the compiler emitted, instead of one store per element
+   (which made code generation superlinear in the literal's length). */
+AuraVec *aura_vec_from_data(const void *data, int64_t len, int64_t esize) {
+    AuraVec *v = aura_vec_new(len, esize);
+    if (len) memcpy(v->data, data, (size_t)(len * esize));
+    v->len = len;
+    return v;
+}
+
 AuraVec *aura_vec_clone(AuraVec *v, int64_t esize) {
     AuraVec *c = aura_vec_new(v->len, esize);
     if (v->len) memcpy(c->data, v->data, (size_t)(v->len * esize));
