@@ -17,13 +17,19 @@ from urllib.parse import unquote
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-_SKIP_DIRS = {".venv", "node_modules", ".git", ".aura"}
+#: What tools make and the repository does not hold: installed packages, build
+#: output, and every hidden directory (caches such as .pytest_cache have READMEs,
+#: and appear only once a run has made them).
+_SKIP_DIRS = {"node_modules", "dist", "out"}
+
+
+def _ours(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts[:-1]
+    return not any(p.startswith(".") or p in _SKIP_DIRS for p in parts)
 
 
 def _pages() -> list[Path]:
-    readmes = [
-        p for p in ROOT.rglob("README.md") if not _SKIP_DIRS & set(p.relative_to(ROOT).parts)
-    ]
+    readmes = [p for p in ROOT.rglob("README.md") if _ours(p)]
     return sorted({*ROOT.joinpath("docs").rglob("*.md"), *ROOT.glob("*.md"), *readmes})
 
 
