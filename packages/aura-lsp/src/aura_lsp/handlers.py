@@ -30,7 +30,7 @@ from aura_lsp.server import STATS, AuraServer
 from aura_lsp.settings import Settings
 from aura_lsp.symbols import document_symbols, workspace_symbols
 from aura_lsp.workspace import root_of
-from aura_parse import FormatterBug, reformat
+from aura_parse import FormatterBug, ParseResult, reformat
 
 __all__ = ["FEATURES", "create_server"]
 
@@ -164,15 +164,20 @@ async def on_completion(ls: AuraServer, params: lsp.CompletionParams) -> lsp.Com
     return await ls.at(uri, params.position, answer)
 
 
+async def _parsed(ls: AuraServer, uri: str) -> ParseResult | None:
+    """The current parse of an open document's module (None if it has none)."""
+    found = await ls.module_for(uri)
+    if found is None:
+        return None
+    snapshot, _, path = found
+    return snapshot.loaded.parses.get(path)
+
+
 async def on_symbols(
     ls: AuraServer, params: lsp.DocumentSymbolParams
 ) -> list[lsp.DocumentSymbol] | None:
-    found = await ls.module_for(params.text_document.uri)
-    if found is None:
-        return None
-    snapshot, source, path = found
-    parsed = snapshot.loaded.parses.get(path)
-    return document_symbols(source, parsed.module) if parsed is not None else []
+    parsed = await _parsed(ls, params.text_document.uri)
+    return document_symbols(parsed.source, parsed.module) if parsed is not None else None
 
 
 async def on_tokens(ls: AuraServer, params: lsp.SemanticTokensParams) -> lsp.SemanticTokens | None:
@@ -233,12 +238,10 @@ def on_stats(ls: AuraServer, params: Any) -> dict[str, Any]:
 async def on_folding(
     ls: AuraServer, params: lsp.FoldingRangeParams
 ) -> list[lsp.FoldingRange] | None:
-    found = await ls.module_for(params.text_document.uri)
-    if found is None:
+    parsed = await _parsed(ls, params.text_document.uri)
+    if parsed is None:
         return None
-    snapshot, source, path = found
-    parsed = snapshot.loaded.parses.get(path)
-    return folding_ranges(source, parsed.module, parsed.comments) if parsed is not None else []
+    return folding_ranges(parsed.source, parsed.module, parsed.comments)
 
 
 async def on_highlight(
